@@ -1,0 +1,1 @@
+const char *mic_state_name(int);
