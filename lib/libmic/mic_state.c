@@ -1,6 +1,66 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Card state names, and the current state of a card.
+ */
+
+#include <errno.h>
+#include <string.h>
+
 #include "mic.h"
+
+static const char *const state_names[MIC_STATE_COUNT] = {
+	[MIC_STATE_READY] = "ready",
+	[MIC_STATE_BOOTING] = "booting",
+	[MIC_STATE_ONLINE] = "online",
+	[MIC_STATE_SHUTTING_DOWN] = "shutting_down",
+	[MIC_STATE_RESETTING] = "resetting",
+	[MIC_STATE_RESET_FAILED] = "reset_failed"
+};
+
+/* The name of state s as sysfs shows it; "unknown" for any other value. */
 const char *
-mic_state_name(int s)
+mic_state_name(enum mic_state s)
 {
-	return (s == 0 ? "ready" : "x");
+	if ((int)s < 0 || (int)s >= MIC_STATE_COUNT)
+		return ("unknown");
+	return (state_names[s]);
+}
+
+/*
+ * Store in *sp the state named name (exact text, no newline).  For any
+ * other text store MIC_STATE_UNKNOWN and return -1 with errno EINVAL.
+ */
+int
+mic_state_parse(const char *name, enum mic_state *sp)
+{
+	int i;
+
+	for (i = 0; i < MIC_STATE_COUNT; i++) {
+		if (strcmp(name, state_names[i]) == 0) {
+			*sp = (enum mic_state)i;
+			return (0);
+		}
+	}
+	*sp = MIC_STATE_UNKNOWN;
+	errno = EINVAL;
+	return (-1);
+}
+
+/*
+ * Read the state and the shutdown_status of card into *csp.  Text that
+ * names no state or status is stored as MIC_STATE_UNKNOWN or
+ * MIC_SHUTDOWN_UNKNOWN and is not an error: only a failed read is.
+ */
+int
+mic_state_get(const char *card, struct mic_cardstate *csp)
+{
+	char buf[MIC_ATTR_MAX];
+
+	if (mic_sysfs_read(card, "state", buf, sizeof(buf)) == -1)
+		return (-1);
+	(void)mic_state_parse(buf, &csp->cs_state);
+	if (mic_sysfs_read(card, "shutdown_status", buf, sizeof(buf)) == -1)
+		return (-1);
+	(void)mic_shutdown_parse(buf, &csp->cs_shutdown);
+	return (0);
 }
