@@ -33,3 +33,4 @@ all: ${ATF_TESTS_C} ${ATF_TESTS_SH}
 clean:
 	rm -f ${ATF_TESTS_C} ${ATF_TESTS_SH} ${_ATF_OBJS:O:u} *.tmp
 lint:
+install:

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The device page helpers of common/, as an object of mic_card.
+ */
+#include "../common/mic_dp.c"
