@@ -1,0 +1,163 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Build a micemu(8) initramfs (an uncompressed newc cpio archive), or
+# the uncompressed kernel that micemu boots directly (PVH, which saves
+# the guest decompressing the bzImage under emulation):
+#	mkimage.sh card out.img
+#	mkimage.sh host out.img card.img
+#	mkimage.sh vmlinux out
+# Environment: SRCTOP (the tree), KVER (the kernel the modules are for).
+# The kernel modules in <kind>.modules come from Debian's kernel, with
+# their dependencies, in load order (busybox insmod follows none).  The
+# tree's modules and static tools are taken when they have been built.
+set -eu
+
+kind=$1
+out=$2
+srcdir=$(cd "$(dirname "$0")" && pwd)
+: "${SRCTOP:=$srcdir/../..}"
+: "${KVER:?KVER is not set}"
+moddir=/lib/modules/$KVER
+busybox=/bin/busybox
+
+die() {
+	echo "mkimage: $*" >&2
+	exit 1
+}
+
+# The bzImage's payload (after 512 * (setup_sects + 1) bytes, at
+# payload_offset), an xz stream for Debian's kernels.
+if [ "$kind" = vmlinux ]; then
+	bz=/boot/vmlinuz-$KVER
+	ss=$(od -An -tu1 -j 497 -N 1 "$bz" | tr -d ' ')
+	po=$(od -An -tu4 -j 584 -N 4 "$bz" | tr -d ' ')
+	tail -c +$(((ss + 1) * 512 + po + 1)) "$bz" |
+	    xz -dc --single-stream >"$out.tmp" || die "$bz: not an xz kernel"
+	mv "$out.tmp" "$out"
+	exit 0
+fi
+
+[ -r "$moddir/modules.dep" ] || die "$moddir/modules.dep: not found"
+[ -x "$busybox" ] || die "$busybox: not found (busybox-static)"
+root=$(mktemp -d "${TMPDIR:-/tmp}/mkimage.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+# Paths (relative to $moddir) of the named modules, dependencies first.
+resolve() {
+	awk -v want="$*" '
+	{
+		sub(":", "", $1)
+		name = $1
+		sub(".*/", "", name)
+		sub(/\.ko.*$/, "", name)
+		gsub("-", "_", name)
+		path[name] = $1
+		deps[$1] = ""
+		for (i = 2; i <= NF; i++)
+			deps[$1] = deps[$1] " " $i
+	}
+	function visit(p,	d, i, n) {
+		if (p in seen)
+			return
+		seen[p] = 1
+		n = split(deps[p], d, " ")
+		for (i = n; i >= 1; i--)
+			visit(d[i])
+		print p
+	}
+	END {
+		n = split(want, w, " ")
+		for (i = 1; i <= n; i++) {
+			m = w[i]
+			gsub("-", "_", m)
+			if (!(m in path)) {
+				print "mkimage: no module " w[i] >"/dev/stderr"
+				exit 1
+			}
+			visit(path[m])
+		}
+	}' "$moddir/modules.dep"
+}
+
+# Copy modules into /lib/modules and append their names to /etc/modules.
+add_modules() {
+	for m in $(resolve "$@"); do
+		n=$(basename "$m")
+		grep -qx "$n" "$root/etc/modules" 2>/dev/null && continue
+		case $m in
+		*.ko) cp "$moddir/$m" "$root/lib/modules/$n" ;;
+		*.ko.xz) xz -dc "$moddir/$m" >"$root/lib/modules/${n%.xz}"
+			n=${n%.xz} ;;
+		*) die "$m: unknown module format" ;;
+		esac
+		echo "$n" >>"$root/etc/modules"
+	done
+}
+
+# A module of the tree, if built, after what it depends on.
+add_tree_module() {
+	[ -f "$1" ] || return 0
+	deps=$(/sbin/modinfo -F depends "$1" | tr ',' ' ')
+	[ -z "$deps" ] || add_modules $deps
+	cp "$1" "$root/lib/modules/"
+	basename "$1" >>"$root/etc/modules"
+}
+
+base() {
+	for d in bin sbin usr/bin usr/sbin etc lib/modules proc sys dev \
+	    dev/pts tmp run root mnt/share var/log; do
+		mkdir -p "$root/$d"
+	done
+	: >"$root/etc/modules"
+	cp "$busybox" "$root/bin/busybox"
+	for a in $("$busybox" --list-full); do
+		[ -L "$root/$a" ] || [ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
+	done
+	echo 'root::0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	echo 'root:x:0:' >"$root/etc/group"
+}
+
+pack() {
+	find "$root" -exec touch -h -d @0 {} +
+	(cd "$root" && find . | LC_ALL=C sort |
+	    cpio -o -H newc -R 0:0 --reproducible --quiet) >"$out.tmp"
+	mv "$out.tmp" "$out"
+}
+
+case $kind in
+card)
+	base
+	add_modules $(grep -v '^#' "$srcdir/card.modules")
+	add_tree_module "$SRCTOP/sys/dev/mic/card/mic_card.ko"
+	install -m 755 "$srcdir/card.rc" "$root/etc/rc"
+	install -m 755 "$srcdir/card.action" "$root/etc/rc.action"
+	install -m 755 "$srcdir/card.getty" "$root/etc/getty-hvc0"
+	install -m 644 "$srcdir/card.inittab" "$root/etc/inittab"
+	ln -s /bin/busybox "$root/init"
+	;;
+host)
+	card=${3:?usage: mkimage.sh host out.img card.img}
+	base
+	add_modules $(grep -v '^#' "$srcdir/host.modules")
+	add_tree_module "$SRCTOP/sys/dev/mic/host/mic_host.ko"
+	for t in "$SRCTOP"/usr.sbin/*/; do
+		t=$(basename "$t")
+		[ "$t" != micemu ] && [ -x "$SRCTOP/usr.sbin/$t/$t" ] || continue
+		cp "$SRCTOP/usr.sbin/$t/$t" "$root/usr/sbin/$t"
+	done
+	mkdir -p "$root/lib/firmware/mic"
+	cp "/boot/vmlinuz-$KVER" "$root/lib/firmware/mic/uos.img"
+	cp "$card" "$root/lib/firmware/mic/card.image"
+	for n in 0 1 2 3 4 5 6 7; do
+		ln -s card.image "$root/lib/firmware/mic/mic$n.image"
+	done
+	install -m 755 "$srcdir/host.init" "$root/init"
+	install -m 644 "$srcdir/host.inittab" "$root/etc/inittab"
+	install -m 644 "$srcdir/host.profile" "$root/etc/profile"
+	;;
+*)
+	die "$kind: not card or host"
+	;;
+esac
+pack

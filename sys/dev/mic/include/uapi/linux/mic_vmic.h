@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * vmic: the register file of the virtual X100 that micemu(8) emulates.
+ *
+ * Each virtual card has an ivshmem-doorbell PCI device in the host guest
+ * and in the card guest.  Its shared memory (BAR2, MIC_VMIC_REGS_SIZE
+ * bytes) holds the emulated X100 BAR4 at the X100 offsets, followed at
+ * MIC_VMIC_EXT by struct mic_vmic_ext.  All fields are little endian.
+ *
+ * Register reads and writes are plain memory accesses.  Side effects
+ * are ivshmem doorbells (BAR0 register MIC_VMIC_IVSHMEM_DOORBELL, value
+ * peer << 16 | vector), always sent after the state they announce has
+ * been written: a doorbell to a peer that is not connected is dropped,
+ * so the receiver always re-reads the state words.  Peer ids are read
+ * from the extension before each ring: a card guest gets a new one each
+ * time it starts.
+ *
+ * Event protocol (host->card doorbell n, card->host doorbell db):
+ *	sender:   write 1 to h2c_db[n] (c2h_db[db]), then ring the
+ *		  receiver's peer id with vector h2c_vec[n] (c2h_vec[db]).
+ *	receiver: on vector v (and once when it starts), for each
+ *		  doorbell mapped to v whose word is not 0: write 0 to
+ *		  the word, then handle the doorbell.
+ * Reset:	SPAD2 = 0; RGCR |= MIC_VMIC_RGCR_RESET; ring emu_peer with
+ *		reset_vec.  micemu kills the card guest, zeroes the
+ *		scratchpads but those in MIC_VMIC_SPAD_KEEP, APICICR0..7,
+ *		h2c_db and c2h_db, clears the RGCR bit and writes SPAD2 =
+ *		ready | download address last.
+ * Bootstrap:	with SPAD2 ready, copy the image to the aperture at the
+ *		download address, the command line right after it, the
+ *		ramdisk at twice the download address (boot_params
+ *		ramdisk_image and ramdisk_size patched in the copied image),
+ *		SPAD5 = image size; APICICR7 high dword = APIC id, low dword
+ *		= MIC_VMIC_BOOT_VECTOR | MIC_VMIC_APICICR_SEND; ring emu_peer
+ *		with boot_vec.  micemu clears the send bit and SPAD2 and
+ *		starts the card guest on the extracted files.
+ */
+#ifndef _UAPI_LINUX_MIC_VMIC_H
+#define _UAPI_LINUX_MIC_VMIC_H
+
+#include <linux/types.h>
+
+/* PCI: ivshmem (Red Hat, Inc.), the same IDs for both functions. */
+#define MIC_VMIC_PCI_VENDOR	0x1af4
+#define MIC_VMIC_PCI_DEVICE	0x1110
+/* Host guest: card K at slot MIC_VMIC_HOST_SLOT(K), 0 <= K < 8. */
+#define MIC_VMIC_HOST_SLOT(k)	(0x10 + (k))
+#define MIC_VMIC_MAX_CARDS	8
+/* Card guest: its doorbell device and host window at this slot. */
+#define MIC_VMIC_CARD_SLOT	0x10
+/* Function 0: ivshmem-doorbell, BAR2 = this register file. */
+#define MIC_VMIC_FN_REGS	0
+/* Function 1: ivshmem-plain, BAR2 = aperture (host) or host window (card). */
+#define MIC_VMIC_FN_MEM		1
+
+/* ivshmem BAR0 registers (32 bits). */
+#define MIC_VMIC_IVSHMEM_INTRMASK	0x00
+#define MIC_VMIC_IVSHMEM_INTRSTATUS	0x04
+#define MIC_VMIC_IVSHMEM_IVPOSITION	0x08
+#define MIC_VMIC_IVSHMEM_DOORBELL	0x0c
+#define MIC_VMIC_DOORBELL(peer, vec)	(((__u32)(peer) << 16) | ((vec) & 0xffff))
+
+/* Size of the register file (ivshmem BAR2). */
+#define MIC_VMIC_REGS_SIZE	0x40000
+
+/* The emulated BAR4: X100 offsets (ABI.md section 6.2). */
+#define MIC_VMIC_POSTCODE	0x0242c
+#define MIC_VMIC_SMPT(i)	(0x13100 + 4 * (i))
+#define MIC_VMIC_SMPT_COUNT	32
+#define MIC_VMIC_RGCR		0x14010
+#define MIC_VMIC_RGCR_RESET	0x1
+#define MIC_VMIC_SICR0		0x19004
+#define MIC_VMIC_SICE0		0x1900c
+#define MIC_VMIC_SICC0		0x19010
+#define MIC_VMIC_SIAC0		0x19014
+#define MIC_VMIC_MXAR(v)	(0x19044 + 4 * (v))
+#define MIC_VMIC_MSIXPBACR	0x19084
+#define MIC_VMIC_APICICR(n)	(0x1a9d0 + 8 * (n))	/* low dword */
+#define MIC_VMIC_APICICR_HI(n)	(0x1a9d4 + 8 * (n))	/* high dword */
+#define MIC_VMIC_APICICR_SEND	0x2000		/* bit 13 */
+#define MIC_VMIC_BOOT_APICICR	7
+#define MIC_VMIC_BOOT_VECTOR	0xe5
+#define MIC_VMIC_SPAD(i)	(0x1ab20 + 4 * (i))
+#define MIC_VMIC_SPAD_COUNT	16
+#define MIC_VMIC_RDMASR(i)	(0x1b180 + 4 * (i))
+#define MIC_VMIC_SDBIC(db)	(0x1cc90 + 4 * (db))
+
+/* SPAD2, the bootstrap download information. */
+#define MIC_VMIC_SPAD2_READY		0x1
+#define MIC_VMIC_SPAD2_APICID(v)	(((v) >> 1) & 0x1ff)
+#define MIC_VMIC_SPAD2_ADDR(v)		((v) & 0xfffff000)
+/* Scratchpads kept over a reset: the card's log ring (SPAD8..10). */
+#define MIC_VMIC_SPAD_KEEP	0x0700	/* bits 8, 9, 10 */
+
+/* The vmic extension. */
+#define MIC_VMIC_EXT		0x20000
+#define MIC_VMIC_MAGIC		0x43494d56	/* "VMIC" in memory */
+#define MIC_VMIC_VERSION	1
+#define MIC_VMIC_PEER_NONE	0xffffffff
+#define MIC_VMIC_H2C_DBS	16
+#define MIC_VMIC_C2H_DBS	4
+
+/* mic_vmic_ext.emu_state: what micemu did last with the card guest. */
+#define MIC_VMIC_EMU_INIT	0	/* micemu has not set up the card */
+#define MIC_VMIC_EMU_READY	1	/* no guest, SPAD2 ready */
+#define MIC_VMIC_EMU_RUNNING	2	/* bootstrap taken, guest started */
+#define MIC_VMIC_EMU_OFF	3	/* the guest exited (power off) */
+#define MIC_VMIC_EMU_FAILED	4	/* bootstrap refused (bad image) */
+
+/**
+ * struct mic_vmic_ext - the vmic extension, at MIC_VMIC_EXT
+ * @magic: MIC_VMIC_MAGIC, written last by micemu when the file is set up
+ * @version: MIC_VMIC_VERSION
+ * @card: the card index K
+ * @nvectors: ivshmem vectors of every peer
+ * @emu_peer: ivshmem peer id of micemu
+ * @host_peer: peer id of the host guest, or MIC_VMIC_PEER_NONE
+ * @card_peer: peer id of the card guest, or MIC_VMIC_PEER_NONE
+ * @emu_state: a MIC_VMIC_EMU_* value
+ * @aper_size: size of the aperture (the card memory)
+ * @hwin_size: size of the host window (the host guest memory)
+ * @aper_devfn: PCI devfn of the aperture device in the host guest
+ * @hwin_devfn: PCI devfn of the host window device in the card guest
+ * @reset_vec: micemu's vector for a reset request (RGCR)
+ * @boot_vec: micemu's vector for the bootstrap IPI (APICICR7)
+ * @c2h_vec: host vector of each card->host doorbell
+ * @h2c_vec: card vector of each host->card doorbell
+ * @c2h_db: card->host doorbell pending words (card sets, host clears)
+ * @h2c_db: host->card doorbell pending words (host sets, card clears)
+ * @boots: card guests started since micemu started
+ * @resets: resets done since micemu started
+ * @reserved: zero
+ */
+struct mic_vmic_ext {
+	__le32 magic;				/* 0x00 */
+	__le32 version;				/* 0x04 */
+	__le32 card;				/* 0x08 */
+	__le32 nvectors;			/* 0x0c */
+	__le32 emu_peer;			/* 0x10 */
+	__le32 host_peer;			/* 0x14 */
+	__le32 card_peer;			/* 0x18 */
+	__le32 emu_state;			/* 0x1c */
+	__le64 aper_size;			/* 0x20 */
+	__le64 hwin_size;			/* 0x28 */
+	__le32 aper_devfn;			/* 0x30 */
+	__le32 hwin_devfn;			/* 0x34 */
+	__le32 reset_vec;			/* 0x38 */
+	__le32 boot_vec;			/* 0x3c */
+	__le32 c2h_vec[MIC_VMIC_C2H_DBS];	/* 0x40 */
+	__le32 h2c_vec[MIC_VMIC_H2C_DBS];	/* 0x50 */
+	__le32 c2h_db[MIC_VMIC_C2H_DBS];	/* 0x90 */
+	__le32 h2c_db[MIC_VMIC_H2C_DBS];	/* 0xa0 */
+	__le32 boots;				/* 0xe0 */
+	__le32 resets;				/* 0xe4 */
+	__le32 reserved[6];			/* 0xe8 */
+};
+
+/* Offsets of the extension's fields in the register file. */
+#define MIC_VMIC_EXT_MAGIC	(MIC_VMIC_EXT + 0x00)
+#define MIC_VMIC_EXT_VERSION	(MIC_VMIC_EXT + 0x04)
+#define MIC_VMIC_EXT_CARD	(MIC_VMIC_EXT + 0x08)
+#define MIC_VMIC_EXT_NVECTORS	(MIC_VMIC_EXT + 0x0c)
+#define MIC_VMIC_EXT_EMU_PEER	(MIC_VMIC_EXT + 0x10)
+#define MIC_VMIC_EXT_HOST_PEER	(MIC_VMIC_EXT + 0x14)
+#define MIC_VMIC_EXT_CARD_PEER	(MIC_VMIC_EXT + 0x18)
+#define MIC_VMIC_EXT_EMU_STATE	(MIC_VMIC_EXT + 0x1c)
+#define MIC_VMIC_EXT_APER_SIZE	(MIC_VMIC_EXT + 0x20)
+#define MIC_VMIC_EXT_HWIN_SIZE	(MIC_VMIC_EXT + 0x28)
+#define MIC_VMIC_EXT_APER_DEVFN	(MIC_VMIC_EXT + 0x30)
+#define MIC_VMIC_EXT_HWIN_DEVFN	(MIC_VMIC_EXT + 0x34)
+#define MIC_VMIC_EXT_RESET_VEC	(MIC_VMIC_EXT + 0x38)
+#define MIC_VMIC_EXT_BOOT_VEC	(MIC_VMIC_EXT + 0x3c)
+#define MIC_VMIC_EXT_C2H_VEC(db)	(MIC_VMIC_EXT + 0x40 + 4 * (db))
+#define MIC_VMIC_EXT_H2C_VEC(n)	(MIC_VMIC_EXT + 0x50 + 4 * (n))
+#define MIC_VMIC_EXT_C2H_DB(db)	(MIC_VMIC_EXT + 0x90 + 4 * (db))
+#define MIC_VMIC_EXT_H2C_DB(n)	(MIC_VMIC_EXT + 0xa0 + 4 * (n))
+#define MIC_VMIC_EXT_BOOTS	(MIC_VMIC_EXT + 0xe0)
+#define MIC_VMIC_EXT_RESETS	(MIC_VMIC_EXT + 0xe4)
+#define MIC_VMIC_EXT_SIZE	0x100
+
+#endif /* _UAPI_LINUX_MIC_VMIC_H */

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * micemu: the virtual X100 platform.
+ */
+#ifndef MICEMU_H
+#define MICEMU_H
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdint.h>
+
+#define MICEMU_MAXCARDS		8
+#define MICEMU_NVEC		16	/* ivshmem vectors of every peer */
+#define MICEMU_HOSTMEM		(512ULL << 20)
+#define MICEMU_MINMEM		(4ULL << 20)
+#define MICEMU_MAXMEM		(2ULL << 30)
+#define MICEMU_DEFMEM		(512ULL << 20)
+#define MICEMU_CMDLINE_MAX	2048
+
+/* The peers of one ivshmem server, by role (micemu 0, host 1). */
+#define PEER_EMU		0
+#define PEER_HOST		1
+#define PEER_CARD		2
+#define PEER_COUNT		3
+
+/* micemu's own vectors (ABI: published in the vmic extension). */
+#define MICEMU_RESET_VEC	0
+#define MICEMU_BOOT_VEC		1
+
+struct peer {
+	int		 p_id;		/* ivshmem peer id */
+	int		 p_sock;	/* connection; -1: none or micemu */
+	int		 p_efd[MICEMU_NVEC];	/* -1 when not connected */
+};
+
+/* One ivshmem server: the doorbell device of one card. */
+struct ivserver {
+	const char	*iv_name;
+	int		 iv_lsock;
+	int		 iv_shmfd;
+	int		 iv_nextid;	/* the next card guest's peer id */
+	struct peer	 iv_peer[PEER_COUNT];
+	void		*iv_arg;
+	/* Which peer a connecting pid is: PEER_HOST, PEER_CARD or -1. */
+	int		(*iv_role)(void *, pid_t);
+	/* A peer came (its peer id) or went (-1). */
+	void		(*iv_change)(void *, int, int);
+	/* One of micemu's own vectors was rung. */
+	void		(*iv_ring)(void *, int);
+};
+
+/* What the host loaded into card memory, as files to boot. */
+struct boot {
+	const char	*b_name;
+	int		 b_memfd;
+	uint32_t	 b_dladdr;
+	uint32_t	 b_size;	/* SPAD5 */
+	char		 b_cmdline[MICEMU_CMDLINE_MAX];
+	char		 b_image[PATH_MAX];
+	char		 b_initrd[PATH_MAX];	/* "" without a ramdisk */
+	const char	*b_kernel;	/* b_image, or micemu's vmlinux */
+};
+
+/* Global settings, filled by main(). */
+struct micemu {
+	int		 m_ncards;
+	uint64_t	 m_cardmem;
+	const char	*m_share;	/* -S, or NULL */
+	const char	*m_script;	/* -s, or NULL */
+	const char	*m_workdir;
+	char		*m_memdir;	/* where memory files live */
+	const char	*m_datadir;	/* the images */
+	const char	*m_bzimage;	/* the kernel */
+	const char	*m_vmlinux;	/* the same, uncompressed, or NULL */
+	const char	*m_qemu;
+	int		 m_verbose;
+	int		 m_interactive;
+	pid_t		 m_hostpid;
+};
+
+extern struct micemu micemu;
+
+/* micemu.c */
+void	pidfile_write(const char *, pid_t);
+void	vlog(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* loop.c */
+int	loop_add(int, void (*)(void *, int, short), void *);
+void	loop_del(int);
+void	loop_quit(int);
+int	loop_run(void);
+
+/* host.c */
+int	host_start(void);
+void	host_exited(int);
+void	host_stop(void);
+
+/* workdir.c */
+void	workdir_init(const char *);
+void	workdir_link(const char *);
+void	workdir_clean(int);
+char	*path_work(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*path_mem(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* ivshmem.c */
+int	ivshmem_open(struct ivserver *, const char *, int);
+void	ivshmem_close(struct ivserver *);
+int	ivshmem_ring(struct ivserver *, int, int);
+void	ivshmem_drop(struct ivserver *, int);
+
+/* bootstrap.c */
+int	bootstrap_load(struct boot *);
+
+/* card.c */
+int	card_init(int);
+void	card_fini(int);
+int	card_reap(pid_t, int);
+
+/* qemu.c */
+pid_t	qemu_host(void);
+pid_t	qemu_card(int, const char *, const char *, const char *);
+void	qemu_kill(pid_t);
+
+#endif /* MICEMU_H */
