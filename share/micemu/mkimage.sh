@@ -100,7 +100,8 @@ add_tree_module() {
 	[ -f "$1" ] || return 0
 	deps=$(/sbin/modinfo -F depends "$1" | tr ',' ' ')
 	[ -z "$deps" ] || add_modules $deps
-	cp "$1" "$root/lib/modules/"
+	# Without its debug sections: a smaller image to copy at every boot.
+	strip --strip-debug -o "$root/lib/modules/${1##*/}" "$1"
 	basename "$1" >>"$root/etc/modules"
 }
 
