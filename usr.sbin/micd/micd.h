@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+
+/*
+ * micd: the configuration (config.c), the card processes (card.c), the
+ * messages between processes, and logging (log.c).  Include after "mic.h".
+ */
+
+#ifndef MICD_H
+#define MICD_H
+
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MICD_CONF		"/etc/micd.conf"
+#define MICD_PIDFILE		"/run/micd.pid"
+#define MICD_LOGDIR		"/var/log/micd"	/* console logs: micN.console */
+#define MICD_FIRMWARE		"mic/uos.img"
+
+#define MICD_UNITS		256	/* cards mic0 to mic255 */
+#define MICD_DISKS_MAX		16	/* disks per card */
+#define MICD_NAMELEN_MAX	255	/* firmware and ramdisk names */
+#define MICD_PATHLEN_MAX	1023	/* disk and console log paths */
+#define MICD_CMDLINE_MAX	2000	/* what the card's 2048 bytes leave */
+#define MICD_CONF_MAX		(1024 * 1024)	/* size of micd.conf */
+
+/* Settings, in the order micd -n prints them. */
+enum conf_key {
+	CONF_FIRMWARE,
+	CONF_RAMDISK,
+	CONF_CMDLINE,
+	CONF_ADDRESS,
+	CONF_HOSTADDR,
+	CONF_LLADDR,
+	CONF_CONSLOG,
+	CONF_BOOT,
+	CONF_CRASHBOOT,
+	CONF_DISK,
+	CONF_NKEYS
+};
+
+/* An IPv4 address and prefix length. */
+struct inet4 {
+	uint32_t	i_addr;		/* host byte order */
+	int		i_len;		/* 1 to 32; 0: none */
+};
+#define INET4_STRLEN	sizeof("255.255.255.255/32")
+
+struct disk {
+	char		*d_path;
+	int		 d_readonly;
+	int		 d_line;
+};
+
+/* The settings of one card (or of the default block), all resolved. */
+struct cardconf {
+	char		 cc_name[MIC_NAME_MAX];	/* micN, or "default" */
+	int		 cc_unit;	/* N; -1 for the default block */
+	int		 cc_line;	/* of its block; 0 if not in the file */
+	int		 cc_lines[CONF_NKEYS];	/* where each was set; 0: not */
+	char		*cc_firmware;
+	char		*cc_ramdisk;
+	char		*cc_cmdline;
+	char		*cc_conslog;	/* NULL: none */
+	struct inet4	 cc_addr;	/* the card's */
+	struct inet4	 cc_hostaddr;	/* the host's end of the link */
+	uint8_t		 cc_lladdr[6];	/* the card's MAC address */
+	int		 cc_boot;	/* boot when micd starts */
+	int		 cc_crashboot;	/* boot again after a crash */
+	struct disk	 cc_disks[MICD_DISKS_MAX];
+	size_t		 cc_ndisks;
+};
+
+struct config {
+	char		*cf_name;	/* of the file, for messages */
+	struct cardconf	 cf_default;
+	struct cardconf	*cf_cards[MICD_UNITS];	/* by unit; NULL: none */
+};
+
+/* config_load() */
+#define CONFIG_EREAD	(-1)	/* cannot read the file: errno */
+#define CONFIG_ESYNTAX	(-2)	/* errors in the file, logged */
+
+/*
+ * Parent and card processes talk over a SOCK_SEQPACKET socketpair, one
+ * message per packet: this header, then m_len bytes.
+ */
+struct micd_msg {
+	uint32_t	m_type;
+	uint32_t	m_card;		/* unit */
+	uint32_t	m_len;		/* of what follows */
+};
+#define MICD_MSG_CONFIG	1	/* the card's block, as micd -n prints it */
+#define MICD_MSG_MAX	(64 * 1024)
+
+/*
+ * The process of one card.  Everything it waits for is a descriptor in its
+ * poll(2) loop: the card's state attributes, the parent's channel, its
+ * signals, and what the backends add with card_io_add().
+ */
+#define CARD_IO_MAX	64
+
+struct card;
+
+struct card_io {
+	void		(*ci_fn)(struct card *, int, short, void *);
+	void		 *ci_arg;
+};
+
+/*
+ * A backend: b_start when the card boots or is found up (add the virtio
+ * device), b_stop before a reset and at exit (remove it), b_config after
+ * the parent sent a new configuration (c_conf is the new one).
+ */
+struct backend {
+	const char	*b_name;
+	int		(*b_start)(struct card *);
+	void		(*b_stop)(struct card *);
+	void		(*b_config)(struct card *, const struct cardconf *);
+};
+
+struct card {
+	char			 c_name[MIC_NAME_MAX];
+	int			 c_unit;
+	struct config		*c_config;
+	const struct cardconf	*c_conf;	/* in c_config */
+	enum mic_state		 c_state;	/* as last read */
+	enum mic_shutdown	 c_shutdown;	/* as last read */
+	int			 c_statefd;
+	int			 c_statusfd;
+	int			 c_fake;	/* not sysfs: re-read it */
+	int			 c_boot;	/* boot when ready */
+	int			 c_reset;	/* reset written, not seen */
+	int			 c_up;		/* the backends are started */
+	int			 c_quit;	/* leave the loop */
+	int			 c_exit;	/* and exit with this */
+	nfds_t			 c_npfd;
+	struct pollfd		 c_pfd[CARD_IO_MAX];
+	struct card_io		 c_io[CARD_IO_MAX];
+};
+
+/* card.c */
+_Noreturn void	card_main(struct config *, int, int);
+int		card_io_add(struct card *, int, short,
+		    void (*)(struct card *, int, short, void *), void *);
+void		card_io_del(struct card *, int);
+
+/* config.c */
+int		 config_load(const char *, const char *, struct config **);
+struct config	*config_parse(const char *, const char *, size_t);
+void		 config_free(struct config *);
+const struct cardconf *config_card(struct config *, int);
+void		 config_print(FILE *, const struct config *);
+void		 config_print_card(FILE *, const struct cardconf *);
+void		 config_addr(const struct inet4 *, char *, size_t);
+
+/* log.c */
+void		log_init(int, int);
+void		log_warn(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+void		log_warnx(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+void		log_info(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+void		log_debug(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+_Noreturn void	fatal(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+_Noreturn void	fatalx(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+
+#endif /* !MICD_H */
