@@ -295,8 +295,13 @@ EOF
 	memdir=$(dirname "$(readlink share/w/mic0.mem)")
 	pid=$(cat share/w/mic0.pid)
 	kill -STOP "$pid"
-	[ "$(awk '{ print $3 }' /proc/"$pid"/stat)" = T ] ||
-	    fail_logs "the card guest is not stopped"
+	# SIGSTOP takes effect asynchronously: wait for the stopped state.
+	n=0
+	until [ "$(awk '{ print $3 }' /proc/"$pid"/stat)" = T ]; do
+		n=$((n + 1))
+		[ $n -le 300 ] || fail_logs "the card guest is not stopped"
+		sleep 0.1
+	done
 	echo frozen >share/frozen
 	micemu_wait
 	check_run 0 "card: booted" "card: reset" "card: booted again"
