@@ -395,7 +395,7 @@ card_configure(struct card *c)
 	cc = c->c_conf;
 	addr[0] = '\0';
 	if (cc->cc_addr.i_len != 0)
-		config_addr(&cc->cc_addr, addr, sizeof(addr));
+		addr_inet4_print(&cc->cc_addr, addr, sizeof(addr));
 	if (card_setattr(c, "ipaddr", addr) == -1 ||
 	    card_setattr(c, "cmdline", cc->cc_cmdline) == -1 ||
 	    card_setattr(c, "firmware", cc->cc_firmware) == -1 ||

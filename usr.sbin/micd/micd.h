@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 
 /*
- * micd: the configuration (config.c), the card processes (card.c), the
- * messages between processes, and logging (log.c).  Include after "mic.h".
+ * micd: the configuration (config.c, with lex.c, parse.c, setting.c,
+ * addr.c and check.c), the card processes (proc.c in the parent, card.c in
+ * each), the messages between processes, and logging (log.c).  Include
+ * after "mic.h".
  */
 
 #ifndef MICD_H
@@ -81,6 +83,43 @@ struct config {
 #define CONFIG_EREAD	(-1)	/* cannot read the file: errno */
 #define CONFIG_ESYNTAX	(-2)	/* errors in the file, logged */
 
+/* Reading micd.conf: the lexer's tokens and state. */
+#define LEX_TOKEN_MAX	4096	/* a word or a string, with the NUL */
+
+enum tok {
+	TOK_EOF,
+	TOK_NL,
+	TOK_LBRACE,
+	TOK_RBRACE,
+	TOK_WORD,
+	TOK_STRING,
+	TOK_ERROR	/* already reported */
+};
+
+struct lex {
+	const char	*l_name;	/* of the file, for messages */
+	const char	*l_p;		/* the next byte */
+	const char	*l_end;
+	int		 l_line;	/* of the next byte */
+	int		 l_tokline;	/* of the current token */
+	enum tok	 l_tok;		/* the current token */
+	int		 l_back;	/* lex_next() returns it again */
+	int		 l_errors;
+	char		 l_text[LEX_TOKEN_MAX];	/* of a word or string */
+};
+
+/* Log an error at the current token. */
+#define lex_error(l, ...)	lex_error_at((l), (l)->l_tokline, __VA_ARGS__)
+
+/* A setting: its keyword (one or more words) and its value's parser. */
+struct keyword {
+	const char	*k_name;
+	enum conf_key	 k_key;
+	int		 k_cardonly;	/* not in the default block */
+	int		(*k_parse)(struct lex *, struct cardconf *,
+			    const struct keyword *);
+};
+
 /*
  * Parent and card processes talk over a SOCK_SEQPACKET socketpair, one
  * message per packet: this header, then m_len bytes.
@@ -139,11 +178,24 @@ struct card {
 	struct card_io		 c_io[CARD_IO_MAX];
 };
 
+/* addr.c */
+int		 addr_inet4_parse(const char *, struct inet4 *);
+void		 addr_inet4_print(const struct inet4 *, char *, size_t);
+uint32_t	 addr_inet4_mask(int);
+struct inet4	 addr_inet4_peer(const struct inet4 *);
+int		 addr_inet4_overlap(const struct inet4 *,
+		    const struct inet4 *);
+int		 addr_lladdr_parse(const char *, uint8_t *);
+void		 addr_lladdr_print(const uint8_t *, char *, size_t);
+
 /* card.c */
 _Noreturn void	card_main(struct config *, int, int);
 int		card_io_add(struct card *, int, short,
 		    void (*)(struct card *, int, short, void *), void *);
 void		card_io_del(struct card *, int);
+
+/* check.c */
+void		check_config(struct lex *, const struct config *);
 
 /* config.c */
 int		 config_load(const char *, const char *, struct config **);
@@ -152,7 +204,18 @@ void		 config_free(struct config *);
 const struct cardconf *config_card(struct config *, int);
 void		 config_print(FILE *, const struct config *);
 void		 config_print_card(FILE *, const struct cardconf *);
-void		 config_addr(const struct inet4 *, char *, size_t);
+void		*config_calloc(size_t);
+char		*config_strdup(const char *);
+void		 config_clear_card(struct cardconf *);
+
+/* lex.c */
+struct lex	*lex_new(const char *, const char *, size_t);
+enum tok	 lex_next(struct lex *);
+void		 lex_back(struct lex *);
+int		 lex_expect(struct lex *, enum tok, const char *);
+int		 lex_unexpected(struct lex *, const char *);
+int		 lex_error_at(struct lex *, int, const char *, ...)
+		    __attribute__((__format__(__printf__, 3, 4)));
 
 /* log.c */
 void		log_init(int, int);
@@ -168,5 +231,19 @@ _Noreturn void	fatal(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
 _Noreturn void	fatalx(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
+
+/* parse.c */
+void		parse_file(struct lex *, struct config *);
+
+/* proc.c */
+void		proc_start(struct config *, int, int);
+void		proc_config(struct config *);
+void		proc_reap(void);
+void		proc_respawn(void);
+int		proc_timeout(void);
+void		proc_stop(void);
+
+/* setting.c */
+const struct keyword *setting_lookup(const char *);
 
 #endif /* !MICD_H */
