@@ -30,6 +30,7 @@ struct opts {
 
 static int		 ctl_boot(const struct ctl *, int, char *[]);
 static int		 ctl_config(const struct ctl *, int, char *[]);
+static int		 ctl_log(const struct ctl *, int, char *[]);
 static int		 ctl_reboot(const struct ctl *, int, char *[]);
 static int		 ctl_reset(const struct ctl *, int, char *[]);
 static int		 ctl_shutdown(const struct ctl *, int, char *[]);
@@ -54,6 +55,7 @@ extern char *__progname;
 static const struct ctl ctls[] = {
 	{ "boot",	ctl_boot,	"[-w] [-t sec] mic ..." },
 	{ "config",	ctl_config,	"mic [name [value]]" },
+	{ "log",	ctl_log,	"mic" },
 	{ "reboot",	ctl_reboot,	"[-w] [-t sec] mic ..." },
 	{ "reset",	ctl_reset,	"[-w] [-t sec] mic ..." },
 	{ "shutdown",	ctl_shutdown,	"[-w] [-t sec] mic ..." },
@@ -370,6 +372,23 @@ ctl_config(const struct ctl *ctl, int argc, char *argv[])
 		config_print(&cards[0], argc > 1 ? argv[1] : NULL);
 	else if (!cards[0].c_failed)
 		config_set(&cards[0], argv[1], argv[2]);
+	return (ctl_done(cards, n));
+}
+
+/* log mic: the card's kernel log. */
+static int
+ctl_log(const struct ctl *ctl, int argc, char *argv[])
+{
+	struct opts o;
+	struct card *cards;
+	size_t n;
+
+	ctl_getopt(ctl, "+:", &argc, &argv, &o);
+	if (argc != 1)
+		ctl_usage(ctl);
+	cards = ctl_cards(ctl, 1, argv, &n);
+	if (!cards[0].c_failed)
+		(void)log_print(&cards[0]);
 	return (ctl_done(cards, n));
 }
 

@@ -55,6 +55,9 @@ int	config_valid(const char *);
 void	config_print(struct card *, const char *);
 void	config_set(struct card *, const char *, const char *);
 
+/* log.c */
+int	log_print(struct card *);
+
 /* status.c */
 void	status_table(struct card *, size_t);
 void	status_json(struct card *, size_t);

@@ -833,6 +833,67 @@ config_errors_body()
 	atf_check test ! -e sys/mic0/ipaddr
 }
 
+atf_test_case log
+log_head()
+{
+	atf_set descr "log prints the card's log file from debugfs" \
+	    "(MIC_DEBUGFS_ROOT) as it is"
+}
+log_body()
+{
+	setup
+	mkcard mic0 vmic ?? online nop
+	mkcard mic3 vmic ?? shutting_down crashed
+	mkdir -p debug/mic_host/mic0 debug/mic_host/mic3
+	MIC_DEBUGFS_ROOT=$(pwd)/debug
+	export MIC_DEBUGFS_ROOT
+	printf 'mic_card: device page at 0x1000\nline two\n' \
+	    >debug/mic_host/mic0/log
+	printf 'Kernel panic - not syncing: sysrq triggered crash' \
+	    >debug/mic_host/mic3/log
+	atf_check -o file:debug/mic_host/mic0/log "$MICCTL" log mic0
+	atf_check -o file:debug/mic_host/mic3/log "$MICCTL" log mic3
+	dd if=/dev/urandom of=debug/mic_host/mic0/log bs=1024 count=200 \
+	    2>/dev/null
+	atf_check -o file:debug/mic_host/mic0/log "$MICCTL" log mic0
+	: >debug/mic_host/mic0/log
+	atf_check -o empty "$MICCTL" log mic0
+}
+
+atf_test_case log_errors
+log_errors_head()
+{
+	atf_set descr "log: bad arguments are usage errors; a missing card" \
+	    "or log file is a failure with a clear message"
+}
+log_errors_body()
+{
+	setup
+	mkcard mic0 vmic ?? online nop
+	mkcard mic1 vmic ?? ready nop
+	mkdir -p debug/mic_host/mic0
+	echo hello >debug/mic_host/mic0/log
+	MIC_DEBUGFS_ROOT=$(pwd)/debug
+	export MIC_DEBUGFS_ROOT
+	atf_check -s exit:2 -e inline:"usage: micctl log mic\n" "$MICCTL" log
+	atf_check -s exit:2 -e inline:"usage: micctl log mic\n" \
+	    "$MICCTL" log mic0 mic1
+	atf_check -s exit:2 -e match:'^micctl: log: invalid card name "foo"$' \
+	    "$MICCTL" log foo
+	atf_check -s exit:1 -e inline:"micctl: mic7: no such card\n" \
+	    "$MICCTL" log mic7
+	atf_check -s exit:1 -o empty \
+	    -e match:'^micctl: mic1: log: .*/debug/mic_host/mic1/log not found' \
+	    "$MICCTL" log mic1
+	MIC_DEBUGFS_ROOT=$(pwd)/nodebug
+	atf_check -s exit:1 -o empty \
+	    -e match:'^micctl: mic0: log: .*/nodebug/mic_host/mic0/log not found' \
+	    "$MICCTL" log mic0
+	mkdir -p nodebug/mic_host/mic0/log
+	atf_check -s exit:1 -o empty -e match:'^micctl: mic0: log: ' \
+	    "$MICCTL" log mic0
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case usage
@@ -871,4 +932,6 @@ atf_init_test_cases()
 	atf_add_test_case config
 	atf_add_test_case config_set
 	atf_add_test_case config_errors
+	atf_add_test_case log
+	atf_add_test_case log_errors
 }
