@@ -1,3 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PS1='micemu-host# '
+# micemu.demo on the kernel command line: run the demo once, at login.
+if grep -qw micemu.demo /proc/cmdline && [ ! -e /run/micemu.demo ]; then
+	: >/run/micemu.demo
+	/etc/micemu/demo
+fi

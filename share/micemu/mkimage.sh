@@ -156,6 +156,8 @@ host)
 	install -m 755 "$srcdir/host.init" "$root/init"
 	install -m 644 "$srcdir/host.inittab" "$root/etc/inittab"
 	install -m 644 "$srcdir/host.profile" "$root/etc/profile"
+	mkdir -p "$root/etc/micemu"
+	install -m 755 "$srcdir/host.demo" "$root/etc/micemu/demo"
 	;;
 *)
 	die "$kind: not card or host"
