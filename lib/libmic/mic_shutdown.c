@@ -3,10 +3,8 @@
  * Names of the shutdown_status values.
  */
 
-#include <errno.h>
-#include <string.h>
-
 #include "mic.h"
+#include "mic_names.h"
 
 static const char *const shutdown_names[MIC_SHUTDOWN_COUNT] = {
 	[MIC_SHUTDOWN_NOP] = "nop",
@@ -20,9 +18,7 @@ static const char *const shutdown_names[MIC_SHUTDOWN_COUNT] = {
 const char *
 mic_shutdown_name(enum mic_shutdown s)
 {
-	if ((int)s < 0 || (int)s >= MIC_SHUTDOWN_COUNT)
-		return ("unknown");
-	return (shutdown_names[s]);
+	return (mic_names_name(shutdown_names, MIC_SHUTDOWN_COUNT, (int)s));
 }
 
 /*
@@ -34,13 +30,7 @@ mic_shutdown_parse(const char *name, enum mic_shutdown *sp)
 {
 	int i;
 
-	for (i = 0; i < MIC_SHUTDOWN_COUNT; i++) {
-		if (strcmp(name, shutdown_names[i]) == 0) {
-			*sp = (enum mic_shutdown)i;
-			return (0);
-		}
-	}
-	*sp = MIC_SHUTDOWN_UNKNOWN;
-	errno = EINVAL;
-	return (-1);
+	i = mic_names_parse(shutdown_names, MIC_SHUTDOWN_COUNT, name);
+	*sp = i == -1 ? MIC_SHUTDOWN_UNKNOWN : (enum mic_shutdown)i;
+	return (i == -1 ? -1 : 0);
 }

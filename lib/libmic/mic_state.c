@@ -3,10 +3,8 @@
  * Card state names, and the current state of a card.
  */
 
-#include <errno.h>
-#include <string.h>
-
 #include "mic.h"
+#include "mic_names.h"
 
 static const char *const state_names[MIC_STATE_COUNT] = {
 	[MIC_STATE_READY] = "ready",
@@ -21,9 +19,7 @@ static const char *const state_names[MIC_STATE_COUNT] = {
 const char *
 mic_state_name(enum mic_state s)
 {
-	if ((int)s < 0 || (int)s >= MIC_STATE_COUNT)
-		return ("unknown");
-	return (state_names[s]);
+	return (mic_names_name(state_names, MIC_STATE_COUNT, (int)s));
 }
 
 /*
@@ -35,15 +31,9 @@ mic_state_parse(const char *name, enum mic_state *sp)
 {
 	int i;
 
-	for (i = 0; i < MIC_STATE_COUNT; i++) {
-		if (strcmp(name, state_names[i]) == 0) {
-			*sp = (enum mic_state)i;
-			return (0);
-		}
-	}
-	*sp = MIC_STATE_UNKNOWN;
-	errno = EINVAL;
-	return (-1);
+	i = mic_names_parse(state_names, MIC_STATE_COUNT, name);
+	*sp = i == -1 ? MIC_STATE_UNKNOWN : (enum mic_state)i;
+	return (i == -1 ? -1 : 0);
 }
 
 /*

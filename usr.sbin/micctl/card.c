@@ -20,6 +20,8 @@ static int		 card_read(struct card *, const char *);
 static int		 card_write(struct card *, const char *, const char *);
 static int		 card_fail(struct card *);
 static const char	*card_describe(const struct card *, char *, size_t);
+static int		 card_command(struct card *, const char *,
+			    enum mic_state, const char *);
 static int		 card_reached(const struct mic_cardstate *, void *);
 static int		 card_missed(const struct card *, const struct goal *);
 static long long	 card_now(void);
@@ -130,34 +132,33 @@ card_describe(const struct card *c, char *buf, size_t len)
 	return (buf);
 }
 
-int
-card_boot(struct card *c, const char *op)
+/* Write cmd to card c, for operation op, if the card is in state want. */
+static int
+card_command(struct card *c, const char *op, enum mic_state want,
+    const char *cmd)
 {
 	char what[64];
 
 	if (card_read(c, op) == -1)
 		return (-1);
-	if (c->c_state != MIC_STATE_READY) {
-		warnx("%s: %s: card is %s, not ready", c->c_name, op,
-		    card_describe(c, what, sizeof(what)));
+	if (c->c_state != want) {
+		warnx("%s: %s: card is %s, not %s", c->c_name, op,
+		    card_describe(c, what, sizeof(what)), mic_state_name(want));
 		return (card_fail(c));
 	}
-	return (card_write(c, op, "boot"));
+	return (card_write(c, op, cmd));
+}
+
+int
+card_boot(struct card *c, const char *op)
+{
+	return (card_command(c, op, MIC_STATE_READY, "boot"));
 }
 
 int
 card_shutdown(struct card *c, const char *op)
 {
-	char what[64];
-
-	if (card_read(c, op) == -1)
-		return (-1);
-	if (c->c_state != MIC_STATE_ONLINE) {
-		warnx("%s: %s: card is %s, not online", c->c_name, op,
-		    card_describe(c, what, sizeof(what)));
-		return (card_fail(c));
-	}
-	return (card_write(c, op, "shutdown"));
+	return (card_command(c, op, MIC_STATE_ONLINE, "shutdown"));
 }
 
 /* A card that is ready or resetting cannot be reset (the kernel: EINVAL). */
@@ -221,23 +222,23 @@ card_wait(struct card *c, const char *op, const struct goal *g,
 	struct goal arg;
 	long long left;
 	char what[64];
+	int rv;
 
 	arg = *g;
 	left = deadline - card_now();
 	left = left < 0 ? 0 : left > INT_MAX ? INT_MAX : left;
-	if (mic_wait(c->c_name, card_reached, &arg, (int)left, &cs) == -1) {
-		if (errno != ETIMEDOUT) {
-			warn("%s: %s", c->c_name, op);
-			return (card_fail(c));
-		}
-		c->c_state = cs.cs_state;
-		c->c_shutdown = cs.cs_shutdown;
-		warnx("%s: %s: timed out, card is %s", c->c_name, op,
-		    card_describe(c, what, sizeof(what)));
+	rv = mic_wait(c->c_name, card_reached, &arg, (int)left, &cs);
+	if (rv == -1 && errno != ETIMEDOUT) {
+		warn("%s: %s", c->c_name, op);
 		return (card_fail(c));
 	}
 	c->c_state = cs.cs_state;
 	c->c_shutdown = cs.cs_shutdown;
+	if (rv == -1) {
+		warnx("%s: %s: timed out, card is %s", c->c_name, op,
+		    card_describe(c, what, sizeof(what)));
+		return (card_fail(c));
+	}
 	if (card_missed(c, g)) {
 		warnx("%s: %s: card is %s%s%s", c->c_name, op,
 		    card_describe(c, what, sizeof(what)),

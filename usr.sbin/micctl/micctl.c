@@ -17,6 +17,8 @@
 struct ctl {
 	const char	*ctl_name;
 	int		(*ctl_main)(const struct ctl *, int, char *[]);
+	int		 ctl_min;	/* arguments after the options */
+	int		 ctl_max;	/* likewise; -1: any number */
 	const char	*ctl_usage;
 };
 
@@ -53,15 +55,15 @@ static _Noreturn void	 usage(void);
 extern char *__progname;
 
 static const struct ctl ctls[] = {
-	{ "boot",	ctl_boot,	"[-w] [-t sec] mic ..." },
-	{ "config",	ctl_config,	"mic [name [value]]" },
-	{ "log",	ctl_log,	"mic" },
-	{ "reboot",	ctl_reboot,	"[-w] [-t sec] mic ..." },
-	{ "reset",	ctl_reset,	"[-w] [-t sec] mic ..." },
-	{ "shutdown",	ctl_shutdown,	"[-w] [-t sec] mic ..." },
-	{ "status",	ctl_status,	"[-j] [mic ...]" },
-	{ "wait",	ctl_wait,	"[-s state] [-t sec] [mic ...]" },
-	{ NULL,		NULL,		NULL }
+	{ "boot",	ctl_boot,	1, -1,	"[-w] [-t sec] mic ..." },
+	{ "config",	ctl_config,	1, 3,	"mic [name [value]]" },
+	{ "log",	ctl_log,	1, 1,	"mic" },
+	{ "reboot",	ctl_reboot,	1, -1,	"[-w] [-t sec] mic ..." },
+	{ "reset",	ctl_reset,	1, -1,	"[-w] [-t sec] mic ..." },
+	{ "shutdown",	ctl_shutdown,	1, -1,	"[-w] [-t sec] mic ..." },
+	{ "status",	ctl_status,	0, -1,	"[-j] [mic ...]" },
+	{ "wait",	ctl_wait,	0, -1,	"[-s state] [-t sec] [mic ...]" },
+	{ NULL,		NULL,		0, 0,	NULL }
 };
 
 static _Noreturn void
@@ -127,7 +129,7 @@ ctl_state(const struct ctl *ctl, const char *arg)
 /*
  * Parse the options in optstr ("+:" first: options end at the first card,
  * and getopt(3) prints nothing) into *o; leave in *argcp and *argvp what
- * follows them.
+ * follows them, which must be ctl_min to ctl_max arguments.
  */
 static void
 ctl_getopt(const struct ctl *ctl, const char *optstr, int *argcp,
@@ -166,11 +168,15 @@ ctl_getopt(const struct ctl *ctl, const char *optstr, int *argcp,
 	}
 	*argcp -= optind;
 	*argvp += optind;
+	if (*argcp < ctl->ctl_min ||
+	    (ctl->ctl_max != -1 && *argcp > ctl->ctl_max))
+		ctl_usage(ctl);
 }
 
 /*
- * The cards named in argv.  A bad name is a usage error, checked before
- * anything is done; a card that does not exist is reported and failed.
+ * The cards named in argv, or with none every card (ctl_allcards()).  A
+ * bad name is a usage error, checked before anything is done; a card that
+ * does not exist is reported and failed.
  */
 static struct card *
 ctl_cards(const struct ctl *ctl, int argc, char *argv[], size_t *np)
@@ -178,6 +184,8 @@ ctl_cards(const struct ctl *ctl, int argc, char *argv[], size_t *np)
 	struct card *cards;
 	int i;
 
+	if (argc <= 0)
+		return (ctl_allcards(ctl, np));
 	for (i = 0; i < argc; i++) {
 		if (mic_card_valid(argv[i]) == -1) {
 			warnx("%s: invalid card name \"%s\"", ctl->ctl_name,
@@ -240,8 +248,6 @@ ctl_power(const struct ctl *ctl, int argc, char *argv[],
 	size_t i, n;
 
 	ctl_getopt(ctl, "+:t:w", &argc, &argv, &o);
-	if (argc == 0)
-		ctl_usage(ctl);
 	cards = ctl_cards(ctl, argc, argv, &n);
 	for (i = 0; i < n; i++)
 		if (!cards[i].c_failed)
@@ -288,8 +294,6 @@ ctl_reboot(const struct ctl *ctl, int argc, char *argv[])
 	int step;
 
 	ctl_getopt(ctl, "+:t:w", &argc, &argv, &o);
-	if (argc == 0)
-		ctl_usage(ctl);
 	cards = ctl_cards(ctl, argc, argv, &n);
 	for (i = 0; i < n; i++)
 		if (!cards[i].c_failed)
@@ -316,9 +320,7 @@ ctl_wait(const struct ctl *ctl, int argc, char *argv[])
 	size_t i, n;
 
 	ctl_getopt(ctl, "+:s:t:", &argc, &argv, &o);
-	if (argc > 0)
-		cards = ctl_cards(ctl, argc, argv, &n);
-	else if ((cards = ctl_allcards(ctl, &n)) == NULL)
+	if ((cards = ctl_cards(ctl, argc, argv, &n)) == NULL)
 		return (1);
 	memset(&g, 0, sizeof(g));
 	g.g_want = mic_state_name(o.o_state);
@@ -341,9 +343,7 @@ ctl_status(const struct ctl *ctl, int argc, char *argv[])
 	size_t n;
 
 	ctl_getopt(ctl, "+:j", &argc, &argv, &o);
-	if (argc > 0)
-		cards = ctl_cards(ctl, argc, argv, &n);
-	else if ((cards = ctl_allcards(ctl, &n)) == NULL)
+	if ((cards = ctl_cards(ctl, argc, argv, &n)) == NULL)
 		return (1);
 	if (o.o_json)
 		status_json(cards, n);
@@ -361,8 +361,6 @@ ctl_config(const struct ctl *ctl, int argc, char *argv[])
 	size_t n;
 
 	ctl_getopt(ctl, "+:", &argc, &argv, &o);
-	if (argc < 1 || argc > 3)
-		ctl_usage(ctl);
 	if (argc > 1 && config_valid(argv[1]) == -1) {
 		warnx("%s: unknown attribute \"%s\"", ctl->ctl_name, argv[1]);
 		ctl_usage(ctl);
@@ -384,8 +382,6 @@ ctl_log(const struct ctl *ctl, int argc, char *argv[])
 	size_t n;
 
 	ctl_getopt(ctl, "+:", &argc, &argv, &o);
-	if (argc != 1)
-		ctl_usage(ctl);
 	cards = ctl_cards(ctl, 1, argv, &n);
 	if (!cards[0].c_failed)
 		(void)log_print(&cards[0]);
