@@ -5,7 +5,8 @@
  * boots: the image (SPAD5 bytes at the download address), the command
  * line (right after it, NUL-terminated) and the ramdisk (where the
  * image's setup header, patched by the host, says).  Everything is
- * checked against the card memory first.
+ * checked against the card memory first, and the command line, with
+ * micemu's own words, against the card kernel's limit.
  *
  * When the image is micemu's own kernel (the bzImage of MICEMU_KERNEL,
  * setup header aside), the guest boots its uncompressed copy instead:
@@ -84,23 +85,40 @@ bootstrap_load(struct boot *b)
 	return (0);
 }
 
+/*
+ * The host's command line, with micemu's words before it, must fit the
+ * card kernel's MICEMU_CMDLINE_MAX bytes: a longer line hangs the
+ * kernel before it prints anything.  The words cannot go elsewhere:
+ * the card kernel (Debian's) has a VT console, so that without
+ * console=ttyS0 nothing reaches micK.log; it has neither a built-in
+ * command line nor bootconfig; and the limit is a constant on x86.  So
+ * such a bootstrap is refused, as a bad image is.
+ */
 static int
 bootstrap_cmdline(struct boot *b)
 {
+	char host[MICEMU_CMDLINE_MAX];
 	uint64_t off = (uint64_t)b->b_dladdr + b->b_size;
-	size_t len = sizeof(b->b_cmdline);
+	size_t len = sizeof(host);
 	ssize_t n;
+	int whole;
 
 	if (micemu.m_cardmem - off < len)
 		len = (size_t)(micemu.m_cardmem - off);
-	n = pread(b->b_memfd, b->b_cmdline, len, (off_t)off);
+	n = pread(b->b_memfd, host, len, (off_t)off);
 	if (n == -1) {
 		warn("%s: bootstrap: card memory", b->b_name);
 		return (-1);
 	}
-	if (memchr(b->b_cmdline, '\0', (size_t)n) == NULL) {
+	if (memchr(host, '\0', (size_t)n) == NULL) {
 		warnx("%s: bootstrap: command line not terminated within %zu "
 		    "bytes", b->b_name, len);
+		return (-1);
+	}
+	whole = qemu_card_cmdline(b->b_cmdline, sizeof(b->b_cmdline), host);
+	if (whole < 0 || (size_t)whole >= sizeof(b->b_cmdline)) {
+		warnx("%s: bootstrap: command line too long: %d bytes with "
+		    "micemu's own", b->b_name, whole + 1);
 		return (-1);
 	}
 	return (0);

@@ -6,15 +6,12 @@
 #define _GNU_SOURCE		/* struct ucred, accept4() */
 
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +21,6 @@
 
 static int	out_lsock = -1, out_sock = -1;
 
-static int	listen_unix(const char *);
 static void	out_accept(void *, int, short);
 static void	out_input(void *, int, short);
 
@@ -33,7 +29,7 @@ int
 host_start(void)
 {
 	if (micemu.m_script != NULL) {
-		out_lsock = listen_unix(path_work("out.sock"));
+		out_lsock = listen_unix(path_work("out.sock"), NULL);
 		if (out_lsock == -1 || loop_add(out_lsock, out_accept,
 		    NULL) == -1)
 			return (-1);
@@ -146,32 +142,4 @@ out_input(void *arg, int fd, short revents)
 		(void)close(fd);
 		out_sock = -1;
 	}
-}
-
-static int
-listen_unix(const char *path)
-{
-	struct sockaddr_un sun;
-	int s;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
-	    (int)sizeof(sun.sun_path)) {
-		warnx("%s: socket path too long", path);
-		return (-1);
-	}
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s == -1) {
-		warn("socket");
-		return (-1);
-	}
-	(void)unlink(path);
-	if (bind(s, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(s, 4) == -1) {
-		warn("%s", path);
-		(void)close(s);
-		return (-1);
-	}
-	return (s);
 }

@@ -18,13 +18,11 @@
 
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <endian.h>
 #include <err.h>
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,7 +45,6 @@ static const char *ivshmem_roles[PEER_COUNT] = { "micemu", "host", "card" };
 int
 ivshmem_open(struct ivserver *iv, const char *path, int shmfd)
 {
-	struct sockaddr_un sun;
 	int i, v;
 
 	for (i = 0; i < PEER_COUNT; i++) {
@@ -58,26 +55,8 @@ ivshmem_open(struct ivserver *iv, const char *path, int shmfd)
 	}
 	iv->iv_nextid = PEER_CARD;
 	iv->iv_shmfd = shmfd;
-	iv->iv_lsock = -1;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
-	    (int)sizeof(sun.sun_path)) {
-		warnx("%s: socket path too long", path);
+	if ((iv->iv_lsock = listen_unix(path, iv->iv_name)) == -1)
 		return (-1);
-	}
-	iv->iv_lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (iv->iv_lsock == -1) {
-		warn("%s: socket", iv->iv_name);
-		return (-1);
-	}
-	(void)unlink(path);
-	if (bind(iv->iv_lsock, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    listen(iv->iv_lsock, 4) == -1) {
-		warn("%s", path);
-		return (-1);
-	}
 	if (ivshmem_eventfds(&iv->iv_peer[PEER_EMU]) == -1)
 		return (-1);
 	for (v = 0; v < MICEMU_NVEC; v++)

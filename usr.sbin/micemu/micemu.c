@@ -3,7 +3,9 @@
  * micemu: a virtual host with virtual X100 cards, under QEMU.
  */
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <ctype.h>
@@ -279,6 +281,41 @@ pidfile_write(const char *path, pid_t pid)
 	fprintf(f, "%d\n", (int)pid);
 	if (fclose(f) == EOF)
 		warn("%s", path);
+}
+
+/*
+ * A listening unix socket at path, non-blocking, or -1.  A failed
+ * socket(2) is reported as "name: socket" ("socket" if name is NULL).
+ */
+int
+listen_unix(const char *path, const char *name)
+{
+	struct sockaddr_un sun;
+	int s;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
+	    (int)sizeof(sun.sun_path)) {
+		warnx("%s: socket path too long", path);
+		return (-1);
+	}
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s == -1) {
+		if (name != NULL)
+			warn("%s: socket", name);
+		else
+			warn("socket");
+		return (-1);
+	}
+	(void)unlink(path);
+	if (bind(s, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(s, 4) == -1) {
+		warn("%s", path);
+		(void)close(s);
+		return (-1);
+	}
+	return (s);
 }
 
 static void

@@ -16,6 +16,11 @@
 #define MICEMU_MINMEM		(4ULL << 20)
 #define MICEMU_MAXMEM		(2ULL << 30)
 #define MICEMU_DEFMEM		(512ULL << 20)
+/*
+ * Bytes of a command line, NUL included: the most the host may load
+ * (ABI.md 6.4), and the most the card kernel takes (x86's
+ * COMMAND_LINE_SIZE), micemu's own words included.
+ */
 #define MICEMU_CMDLINE_MAX	2048
 
 /* The peers of one ivshmem server, by role (micemu 0, host 1). */
@@ -56,7 +61,7 @@ struct boot {
 	int		 b_memfd;
 	uint32_t	 b_dladdr;
 	uint32_t	 b_size;	/* SPAD5 */
-	char		 b_cmdline[MICEMU_CMDLINE_MAX];
+	char		 b_cmdline[MICEMU_CMDLINE_MAX];	/* the guest's whole */
 	char		 b_image[PATH_MAX];
 	char		 b_initrd[PATH_MAX];	/* "" without a ramdisk */
 	const char	*b_kernel;	/* b_image, or micemu's vmlinux */
@@ -83,6 +88,7 @@ extern struct micemu micemu;
 
 /* micemu.c */
 void	pidfile_write(const char *, pid_t);
+int	listen_unix(const char *, const char *);
 void	vlog(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /* loop.c */
@@ -100,8 +106,11 @@ void	host_stop(void);
 void	workdir_init(const char *);
 void	workdir_link(const char *);
 void	workdir_clean(int);
-char	*path_work(const char *, ...) __attribute__((format(printf, 1, 2)));
-char	*path_mem(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*workdir_path(const char *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* A path in the work directory, or in the memory directory. */
+#define path_work(...)	workdir_path(micemu.m_workdir, __VA_ARGS__)
+#define path_mem(...)	workdir_path(micemu.m_memdir, __VA_ARGS__)
 
 /* ivshmem.c */
 int	ivshmem_open(struct ivserver *, const char *, int);
@@ -120,6 +129,7 @@ int	card_reap(pid_t, int);
 /* qemu.c */
 pid_t	qemu_host(void);
 pid_t	qemu_card(int, const char *, const char *, const char *);
+int	qemu_card_cmdline(char *, size_t, const char *);
 void	qemu_kill(pid_t);
 
 #endif /* MICEMU_H */

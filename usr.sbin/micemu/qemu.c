@@ -86,11 +86,27 @@ qemu_host(void)
 	return (pid);
 }
 
+/*
+ * The card guest's kernel command line: micemu's own words (the console
+ * on the serial port that goes to micK.log, then MICEMU_CARD_APPEND),
+ * then what the host loaded.  snprintf()'s return value.
+ */
+int
+qemu_card_cmdline(char *buf, size_t size, const char *host)
+{
+	const char *extra = getenv("MICEMU_CARD_APPEND");
+
+	if (extra == NULL)
+		extra = "";
+	return (snprintf(buf, size, "console=ttyS0 %s%s%s", extra,
+	    *extra != '\0' ? " " : "", host));
+}
+
+/* Start card k's guest; cmdline is from qemu_card_cmdline(). */
 pid_t
 qemu_card(int k, const char *kernel, const char *initrd, const char *cmdline)
 {
 	struct args a = { NULL, 0, 0 };
-	const char *extra = getenv("MICEMU_CARD_APPEND");
 	const char *smp = getenv("MICEMU_CARD_SMP");
 	char name[16];
 	pid_t pid;
@@ -110,8 +126,7 @@ qemu_card(int k, const char *kernel, const char *initrd, const char *cmdline)
 		args_add(&a, "%s", initrd);
 	}
 	args_add(&a, "-append");
-	args_add(&a, "console=ttyS0 %s%s%s", extra != NULL ? extra : "",
-	    extra != NULL ? " " : "", cmdline);
+	args_add(&a, "%s", cmdline);
 	args_add(&a, "-chardev");
 	args_add(&a, "file,id=con,path=%s,append=on",
 	    qemu_esc(path_work("%s.log", name)));

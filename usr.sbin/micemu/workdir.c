@@ -35,7 +35,6 @@ static const char *workdir_host_files[] = {
 static int	workdir_temp;		/* made by micemu: remove it all */
 
 static void	workdir_unlink(const char *, int);
-static char	*workdir_path(const char *, const char *, va_list);
 
 /* Make or take the work directory, and clear what an earlier run left. */
 void
@@ -145,43 +144,24 @@ workdir_unlink(const char *name, int final)
 	(void)unlink(path);
 }
 
-/* A path in the work directory; valid for the next PATH_RING calls. */
+/*
+ * A path in directory dir (path_work(), path_mem()); valid for the next
+ * PATH_RING calls.
+ */
 char *
-path_work(const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-
-	va_start(ap, fmt);
-	p = workdir_path(micemu.m_workdir, fmt, ap);
-	va_end(ap);
-	return (p);
-}
-
-/* A path in the memory directory; likewise. */
-char *
-path_mem(const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-
-	va_start(ap, fmt);
-	p = workdir_path(micemu.m_memdir, fmt, ap);
-	va_end(ap);
-	return (p);
-}
-
-static char *
-workdir_path(const char *dir, const char *fmt, va_list ap)
+workdir_path(const char *dir, const char *fmt, ...)
 {
 	static char ring[PATH_RING][PATH_MAX];
 	static int next;
 	char *p = ring[next++ % PATH_RING];
+	va_list ap;
 	int n;
 
+	va_start(ap, fmt);
 	n = snprintf(p, PATH_MAX, "%s/", dir);
 	if (n < 0 || n >= PATH_MAX ||
 	    vsnprintf(p + n, (size_t)(PATH_MAX - n), fmt, ap) >= PATH_MAX - n)
 		errx(1, "%s: path too long", dir);
+	va_end(ap);
 	return (p);
 }

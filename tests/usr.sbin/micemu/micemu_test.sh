@@ -316,6 +316,56 @@ boot_freeze_reset_cleanup()
 	micemu_kill
 }
 
+atf_test_case cmdline_limit cleanup
+cmdline_limit_head()
+{
+	atf_set descr "A command line too long for the card kernel with " \
+	    "micemu's own words is refused (emu_state failed); one that just " \
+	    "fits boots whole"
+	atf_set timeout 1200
+}
+cmdline_limit_body()
+{
+	local line x w="micemu: mic0: bootstrap: command line too long:"
+
+	# micemu puts "console=ttyS0 micemu.skip=mic_card " (35 bytes) before
+	# the host's line: 2012 bytes and the NUL fit the card's 2048, that
+	# is "micemu.test=fits micemu.pad=" (28 bytes) and 1984 x.
+	host_script <<'EOF'
+F=/lib/firmware/mic
+pad=$(head -c 1985 /dev/zero | tr '\0' x)
+$P boot 0 $F/uos.img "micemu.test=long micemu.pad=$pad" $F/mic0.image
+$P wait 0 failed
+expect 0 card_peer=0xffffffff
+expect 0 boots=0
+echo "card: 2049 bytes refused"
+$P reset 0
+$P boot 0 $F/uos.img "micemu.test=fits micemu.pad=${pad%x}" $F/mic0.image
+$P wait 0 running
+waitfor $W/mic0.log "micemu-card: init running.*micemu.test=fits"
+expect 0 boots=0x1
+echo "card: 2048 bytes booted"
+EOF
+	micemu_start
+	micemu_wait
+	check_run 0 "card: 2049 bytes refused" "card: 2048 bytes booted"
+	grep -qx "$w 2049 bytes with micemu's own" err ||
+	    fail_logs "no warning about the command line"
+	! grep -q "micemu.test=long" share/w/mic0.log ||
+	    fail_logs "the refused command line reached a card guest"
+	# The card kernel has the whole line, the last x included.
+	line=$(sed -n 's/^micemu-card: init running: //p' share/w/mic0.log |
+	    tr -d '\r')
+	x=$(head -c 1984 /dev/zero | tr '\0' x)
+	[ "$line" = \
+	    "console=ttyS0 micemu.skip=mic_card micemu.test=fits micemu.pad=$x" ] ||
+	    fail_logs "the card's command line is not the 2047 bytes booted"
+}
+cmdline_limit_cleanup()
+{
+	micemu_kill
+}
+
 atf_test_case two_cards cleanup
 two_cards_head()
 {
@@ -393,6 +443,7 @@ atf_init_test_cases()
 	atf_add_test_case script_status
 	atf_add_test_case share_devices
 	atf_add_test_case boot_freeze_reset
+	atf_add_test_case cmdline_limit
 	atf_add_test_case two_cards
 	atf_add_test_case sigterm
 }

@@ -6,7 +6,7 @@
  *	vmicpoke info K
  *	vmicpoke boot K image cmdline ramdisk
  *	vmicpoke reset K
- *	vmicpoke wait K state [seconds]		(state: ready running off)
+ *	vmicpoke wait K state [seconds]	(state: ready running off failed)
  *	vmicpoke peek K offset
  *	vmicpoke poke K offset value
  *	vmicpoke aperread K offset length
@@ -78,6 +78,9 @@ main(int argc, char *argv[])
 			    argc == 5 ? atoi(argv[4]) : 60));
 		if (strcmp(argv[3], "off") == 0)
 			return (wait_state(&v, MIC_VMIC_EMU_OFF, argc == 5 ?
+			    atoi(argv[4]) : 60));
+		if (strcmp(argv[3], "failed") == 0)
+			return (wait_state(&v, MIC_VMIC_EMU_FAILED, argc == 5 ?
 			    atoi(argv[4]) : 60));
 		usage();
 	}

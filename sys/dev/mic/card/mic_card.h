@@ -20,13 +20,6 @@
 
 #include <linux/mic_common.h>
 
-/* Scratchpads of ABI.md section 6.3 that the card uses. */
-#define MIC_CARD_SPAD_LOG_LO	8	/* log ring card address, bits 31:0 */
-#define MIC_CARD_SPAD_LOG_HI	9	/* log ring card address, bits 63:32 */
-#define MIC_CARD_SPAD_LOG_SIZE	10	/* log ring size in bytes */
-#define MIC_CARD_SPAD_DP_LO	14	/* device page card address, 31:0 */
-#define MIC_CARD_SPAD_DP_HI	15	/* device page card address, 63:32 */
-
 /*
  * The card's view of host memory (ABI.md section 6.6): 32 SMPT entries
  * of 16 GiB from card address 0x80_0000_0000; an entry holds the host
@@ -41,34 +34,10 @@
 #define MIC_CARD_MAX_DBS	16
 
 /*
- * The log ring (ABI.md section 4), in card memory.  It starts with a
- * struct mic_log_header; the data area follows.  @size is the size of
- * the whole ring, header included, and is also what SPAD10 holds; the
- * data area is size - sizeof(struct mic_log_header) bytes.  Byte k of
- * the log (0 <= k < written) is at data[k % data size]; the last
- * min(written, data size) bytes are there.  The card writes the bytes,
- * then @written (one 64-bit store), at least every MIC_LOG_SLACK bytes,
- * so a reader that reads @written (w1), copies, and reads @written again
- * (w2) keeps the bytes k with w2 + MIC_LOG_SLACK - data size <= k < w1.
- * @magic is written last at load and cleared at unload.
+ * The size of the log ring, header included.  Its layout and the rules
+ * of its writer are in <linux/mic_common.h>.
  */
-#define MIC_LOG_MAGIC		0x4c43494d	/* "MICL" in memory */
-#define MIC_LOG_SLACK		1024	/* bytes written beyond @written, at most */
 #define MIC_CARD_LOG_SIZE	(64 * 1024)
-
-/**
- * struct mic_log_header - the head of the card's log ring (16 bytes)
- * @magic: MIC_LOG_MAGIC
- * @size: bytes of the whole ring, this header included (as SPAD10)
- * @written: bytes written to the ring since the card driver loaded
- */
-struct mic_log_header {
-	__le32 magic;
-	__le32 size;
-	__le64 written;
-};
-
-static_assert(sizeof(struct mic_log_header) == 16);
 
 /**
  * struct mic_card_log - the card's side of the log ring

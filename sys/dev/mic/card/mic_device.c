@@ -282,8 +282,8 @@ static int mic_card_find_dp(struct mic_card *mcard)
 	u64 addr, host_addr;
 	int db, ret;
 
-	addr = (u64)ops->read_spad(mcard, MIC_CARD_SPAD_DP_HI) << 32 |
-	       ops->read_spad(mcard, MIC_CARD_SPAD_DP_LO);
+	addr = (u64)ops->read_spad(mcard, MIC_SPAD_DP_HI) << 32 |
+	       ops->read_spad(mcard, MIC_SPAD_DP_LO);
 	if (!addr) {
 		dev_err(dev, "no device page: SPAD14 and SPAD15 are 0\n");
 		return -ENODEV;

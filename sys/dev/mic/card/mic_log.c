@@ -7,12 +7,10 @@
  * publishes the ring's card address (its physical address, which is its
  * offset in the host's aperture) in SPAD8 (bits 31:0) and SPAD9 (63:32),
  * and its size in SPAD10, so that the host reads the card's log through
- * the aperture, live and after a crash.  The layout is in mic_card.h.
- *
- * The writer publishes the byte count at least every MIC_LOG_SLACK bytes:
- * a reader that reads written (w1), copies, and reads written again (w2)
- * keeps the bytes k with w2 + MIC_LOG_SLACK - data size <= k < w1; the
- * others may have been overwritten while it copied.
+ * the aperture, live and after a crash.  The layout, and the rules this
+ * writer keeps for the reader, are in <linux/mic_common.h>: the bytes
+ * are stored before the count that covers them, and the count is
+ * published at least every MIC_LOG_SLACK bytes.
  */
 #include <linux/console.h>
 #include <linux/gfp.h>
@@ -87,9 +85,9 @@ static void mic_card_log_unpublish(void *data)
 {
 	struct mic_card *mcard = data;
 
-	mcard->ops->write_spad(mcard, MIC_CARD_SPAD_LOG_LO, 0);
-	mcard->ops->write_spad(mcard, MIC_CARD_SPAD_LOG_HI, 0);
-	mcard->ops->write_spad(mcard, MIC_CARD_SPAD_LOG_SIZE, 0);
+	mcard->ops->write_spad(mcard, MIC_SPAD_LOG_LO, 0);
+	mcard->ops->write_spad(mcard, MIC_SPAD_LOG_HI, 0);
+	mcard->ops->write_spad(mcard, MIC_SPAD_LOG_SIZE, 0);
 }
 
 /* The ring: zeroed, its size, then its magic. */
@@ -145,9 +143,9 @@ int mic_card_log_init(struct mic_card *mcard)
 		return ret;
 
 	addr = virt_to_phys(log->hdr);
-	mcard->ops->write_spad(mcard, MIC_CARD_SPAD_LOG_SIZE, MIC_CARD_LOG_SIZE);
-	mcard->ops->write_spad(mcard, MIC_CARD_SPAD_LOG_HI, upper_32_bits(addr));
-	mcard->ops->write_spad(mcard, MIC_CARD_SPAD_LOG_LO, lower_32_bits(addr));
+	mcard->ops->write_spad(mcard, MIC_SPAD_LOG_SIZE, MIC_CARD_LOG_SIZE);
+	mcard->ops->write_spad(mcard, MIC_SPAD_LOG_HI, upper_32_bits(addr));
+	mcard->ops->write_spad(mcard, MIC_SPAD_LOG_LO, lower_32_bits(addr));
 	ret = devm_add_action_or_reset(dev, mic_card_log_unpublish, mcard);
 	if (ret)
 		return ret;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Compile-time checks of the MIC ABI: every size, offset and value of the
- * device page and the ioctls that the card, the host and user space must
- * agree on.  Included by a file of each module and by the user-space
+ * device page, the log ring and the ioctls that the card, the host and
+ * user space must agree on.  Included by a file of each module and by the user-space
  * tests, so that no side builds with a different layout.
  */
 #ifndef MIC_ABI_CHECK_H
@@ -35,6 +35,24 @@ MIC_ABI_ASSERT(MIC_CARD_ONLINE == 1);
 MIC_ABI_ASSERT(MIC_VIRTIO_PARAM_DEV_REMOVE == 1);
 MIC_ABI_ASSERT(MIC_VIRTIO_PARAM_CONFIG_CHANGED == 2);
 MIC_ABI_ASSERT(MIC_VRING_MAGIC(3, 1) == 0xC0FFEE04);
+
+/* The scratchpads of the device page and the log ring */
+MIC_ABI_ASSERT(MIC_SPAD_LOG_LO == 8);
+MIC_ABI_ASSERT(MIC_SPAD_LOG_HI == 9);
+MIC_ABI_ASSERT(MIC_SPAD_LOG_SIZE == 10);
+MIC_ABI_ASSERT(MIC_SPAD_DP_LO == 14);
+MIC_ABI_ASSERT(MIC_SPAD_DP_HI == 15);
+
+/* The log ring: "MICL", and the writer's slack */
+MIC_ABI_ASSERT(MIC_LOG_MAGIC == 0x4c43494d);
+MIC_ABI_ASSERT(MIC_LOG_SLACK == 1024);
+
+/* struct mic_log_header: 16 bytes, 8-aligned */
+MIC_ABI_ASSERT(sizeof(struct mic_log_header) == 16);
+MIC_ABI_ASSERT(__alignof__(struct mic_log_header) == 8);
+MIC_ABI_ASSERT(offsetof(struct mic_log_header, magic) == 0);
+MIC_ABI_ASSERT(offsetof(struct mic_log_header, size) == 4);
+MIC_ABI_ASSERT(offsetof(struct mic_log_header, written) == 8);
 
 /* enum mic_status */
 MIC_ABI_ASSERT(MIC_NOP == 0);

@@ -20,17 +20,12 @@
  *   may be seen doing both in one interrupt); else card_state == 1 moves
  *   a booting card to online.  A status above restart is ignored, with a
  *   warning.
- * - The log ring (ABI.md section 4), as mic_card.ko writes it: SPAD8/9
- *   hold the card address of its header, SPAD10 the size of the whole
- *   ring, header included.  The header is le32 magic MIC_LOG_MAGIC, le32
- *   size (the whole ring again, at most SPAD10), le64 bytes written since
- *   the card driver loaded.  Byte k of the log is at data[k % data size],
- *   data size = size - 16.  The card stores the bytes before the count,
- *   publishing the count at least every MIC_LOG_SLACK bytes, so a reader
- *   that reads the count (w1), copies, and reads it again (w2) keeps the
- *   bytes k >= w2 + MIC_LOG_SLACK - data size.  The host clears SPAD8..10
- *   before every boot: an old ring is readable until the next boot (a
- *   reset keeps it), and never read after.
+ * - The log ring (ABI.md section 4): its layout and the rules of the
+ *   card, its writer, are in <linux/mic_common.h>.  The host accepts a
+ *   size in the header up to the one in MIC_SPAD_LOG_SIZE and
+ *   MIC_LOG_MAX, and clears MIC_SPAD_LOG_* before every boot: an old
+ *   ring is readable until the next boot (a reset keeps it), and never
+ *   read after.
  * - Boot errors (state stays ready): -E2BIG for a command line over
  *   MIC_CMDLINE_MAX, request_firmware()'s error (-ENOENT) for a missing
  *   file, -ENOEXEC for an image that is not a bzImage, -EFBIG when the
@@ -58,6 +53,8 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include <linux/mic_common.h>
+
 #include "mic_hw.h"
 
 struct mic_device;
@@ -70,11 +67,8 @@ struct mic_device;
 /* The doorbell the card rings for its state, written to the bootparam. */
 #define MIC_C2H_SHUTDOWN_DB	0
 
-/* The card's log ring (ABI.md section 4): "MICL" in memory. */
-#define MIC_LOG_MAGIC		0x4c43494d
-#define MIC_LOG_HDR_SIZE	16
-#define MIC_LOG_SLACK		1024	/* written beyond the count, at most */
-#define MIC_LOG_MAX		(16U << 20)	/* the most the host reads */
+/* The most of the card's log ring (<linux/mic_common.h>) the host reads. */
+#define MIC_LOG_MAX		(16U << 20)
 
 /**
  * enum mic_state - the states of a card (ABI.md section 1)

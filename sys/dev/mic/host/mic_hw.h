@@ -33,14 +33,15 @@
 struct device;
 struct pci_dev;
 
-/* Scratchpads (ABI.md 6.3 and section 4). */
+/*
+ * Scratchpads of the flash bootstrap (ABI.md 6.3).  Those that the card
+ * driver reads or writes too, of the device page and the log ring, are
+ * MIC_SPAD_DP_* and MIC_SPAD_LOG_* in <linux/mic_common.h>, which
+ * mic_dev.h includes: this header also builds in user space, where
+ * <linux/types.h> and "mic_hw_user.h" do not mix.
+ */
 #define MIC_SPAD_DOWNLOAD	2	/* ready, APIC id, download address */
 #define MIC_SPAD_IMAGE_SIZE	5	/* size of the image the host loaded */
-#define MIC_SPAD_LOG_LO		8	/* card address of the log ring */
-#define MIC_SPAD_LOG_HI		9
-#define MIC_SPAD_LOG_SIZE	10	/* size of the log ring */
-#define MIC_SPAD_DP_LO		14	/* card address of the device page */
-#define MIC_SPAD_DP_HI		15
 #define MIC_SPAD_COUNT		16
 
 /* SPAD2, the bootstrap download information. */

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Intel MIC X100 host driver: the card's log ring (ABI.md section 4, the
- * layout in mic_dev.h), read through the aperture, live or after a crash.
- * Everything in it comes from the card: each value is checked, so that
- * garbage gives an error or garbled text, never a read outside the ring.
+ * layout in <linux/mic_common.h>), read through the aperture, live or
+ * after a crash.  Everything in it comes from the card: each value is
+ * checked, so that garbage gives an error or garbled text, never a read
+ * outside the ring.
  */
 #include <linux/io.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 
 #include "mic_dev.h"
+
+/* The header, and where the count is in it. */
+#define MIC_LOG_HDR		sizeof(struct mic_log_header)
+#define MIC_LOG_WRITTEN		offsetof(struct mic_log_header, written)
 
 /**
  * mic_log_info() - where the card published its log ring
@@ -41,16 +47,17 @@ static int mic_log_ring(struct mic_device *mdev, void __iomem **ring,
 
 	if (mic_log_info(mdev, &addr, &len))
 		return -ENODATA;
-	if (len <= MIC_LOG_HDR_SIZE || addr > hw->aper.len ||
+	if (len <= MIC_LOG_HDR || addr > hw->aper.len ||
 	    len > hw->aper.len - addr || addr & 7)
 		return -EBADMSG;
 	va = hw->aper.va + addr;
-	if (ioread32(va) != MIC_LOG_MAGIC)
+	if (ioread32(va + offsetof(struct mic_log_header, magic)) !=
+	    MIC_LOG_MAGIC)
 		return -EBADMSG;
-	*size = ioread32(va + 4);
-	if (*size <= MIC_LOG_HDR_SIZE || *size > len || *size > MIC_LOG_MAX)
+	*size = ioread32(va + offsetof(struct mic_log_header, size));
+	if (*size <= MIC_LOG_HDR || *size > len || *size > MIC_LOG_MAX)
 		return -EBADMSG;
-	*size -= MIC_LOG_HDR_SIZE;
+	*size -= MIC_LOG_HDR;
 	*ring = va;
 	return 0;
 }
@@ -102,17 +109,17 @@ ssize_t mic_log_read(struct mic_device *mdev, char **text)
 	ret = mic_log_ring(mdev, &va, &size);
 	if (ret)
 		return ret;
-	w1 = readq(va + 8);
+	w1 = readq(va + MIC_LOG_WRITTEN);
 	n = min_t(u64, w1, size);
 	buf = kvmalloc(n + 1, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	/* The count before the data it covers. */
 	rmb();
-	mic_log_copy(va + MIC_LOG_HDR_SIZE, size, w1, n, buf);
+	mic_log_copy(va + MIC_LOG_HDR, size, w1, n, buf);
 	/* The data before the count that tells what was overwritten. */
 	rmb();
-	w2 = readq(va + 8);
+	w2 = readq(va + MIC_LOG_WRITTEN);
 	/* The card may have rewritten the oldest bytes meanwhile. */
 	if (w2 < w1 || w2 > U64_MAX - MIC_LOG_SLACK)
 		lost = n;

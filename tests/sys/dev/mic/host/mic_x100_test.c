@@ -344,8 +344,8 @@ ATF_TC_BODY(spad_write, tc)
 	}
 	mic_hw_user_clear();
 	hw->ops->write_spad(hw, MIC_SPAD_IMAGE_SIZE, 0x12345678);
-	hw->ops->write_spad(hw, MIC_SPAD_DP_LO, 0xfee1dead);
-	hw->ops->write_spad(hw, MIC_SPAD_DP_HI, 0x80);
+	hw->ops->write_spad(hw, 14, 0xfee1dead);
+	hw->ops->write_spad(hw, 15, 0x80);
 	io_expect(exp, NIO(exp));
 	mic_hw_user_clear();
 	hw->ops->write_spad(hw, 16, 1);

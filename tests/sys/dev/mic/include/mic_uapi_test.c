@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The MIC UAPI headers as user space sees them: the layout of ABI.md
- * sections 2 and 3, checked at compile time (mic_abi_check.h) and again
- * at run time, through the bytes that the structures put in memory.
+ * sections 2, 3 and 4 (the log ring), checked at compile time
+ * (mic_abi_check.h) and again at run time, through the bytes that the
+ * structures put in memory.
  */
 
 #include <sys/ioctl.h>
@@ -219,6 +220,59 @@ ATF_TC_BODY(vring_info, tc)
 	ATF_CHECK_EQ(le32toh(info->magic), 0xC0FFEE02u);
 }
 
+ATF_TC(log_spads);
+ATF_TC_HEAD(log_spads, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "The scratchpads of ABI.md: the log ring in SPAD8 (low), SPAD9 "
+	    "(high) and SPAD10 (size), the device page in SPAD14 and 15");
+}
+ATF_TC_BODY(log_spads, tc)
+{
+	ATF_CHECK_EQ(MIC_SPAD_LOG_LO, 8);
+	ATF_CHECK_EQ(MIC_SPAD_LOG_HI, 9);
+	ATF_CHECK_EQ(MIC_SPAD_LOG_SIZE, 10);
+	ATF_CHECK_EQ(MIC_SPAD_DP_LO, 14);
+	ATF_CHECK_EQ(MIC_SPAD_DP_HI, 15);
+}
+
+ATF_TC(log_header);
+ATF_TC_HEAD(log_header, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "struct mic_log_header: 16 bytes, 8-aligned, le32 magic \"MICL\" "
+	    "in memory, le32 size, le64 written; slack 1024");
+}
+ATF_TC_BODY(log_header, tc)
+{
+	union {
+		struct mic_log_header	h;
+		unsigned char		b[32];
+	} u;
+	const unsigned char ring[16] = {
+		'M', 'I', 'C', 'L',			/* magic */
+		0x00, 0x00, 0x01, 0x00,			/* size 65536 */
+		0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
+	};
+	size_t i;
+
+	ATF_CHECK_EQ(MIC_LOG_MAGIC, 0x4c43494du);
+	ATF_CHECK_EQ(MIC_LOG_SLACK, 1024);
+	ATF_CHECK_EQ(sizeof(struct mic_log_header), 16);
+	ATF_CHECK_EQ(__alignof__(struct mic_log_header), 8);
+	ATF_CHECK_EQ(offsetof(struct mic_log_header, magic), 0);
+	ATF_CHECK_EQ(offsetof(struct mic_log_header, size), 4);
+	ATF_CHECK_EQ(offsetof(struct mic_log_header, written), 8);
+
+	memset(&u, 0, sizeof(u));
+	u.h.magic = htole32(MIC_LOG_MAGIC);
+	u.h.size = htole32(65536);
+	u.h.written = htole64(0x0102030405060708ull);
+	ATF_CHECK(memcmp(u.b, ring, sizeof(ring)) == 0);
+	for (i = 16; i < sizeof(u.b); i++)
+		ATF_CHECK_EQ_MSG(u.b[i], 0, "byte %zu written", i);
+}
+
 ATF_TC(copy_desc);
 ATF_TC_HEAD(copy_desc, tc)
 {
@@ -350,6 +404,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, vqconfig);
 	ATF_TP_ADD_TC(tp, device_ctrl);
 	ATF_TP_ADD_TC(tp, vring_info);
+	ATF_TP_ADD_TC(tp, log_spads);
+	ATF_TP_ADD_TC(tp, log_header);
 	ATF_TP_ADD_TC(tp, copy_desc);
 	ATF_TP_ADD_TC(tp, ioctl_numbers);
 	ATF_TP_ADD_TC(tp, desc_size);

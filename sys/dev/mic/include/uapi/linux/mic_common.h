@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
 /*
  * Intel MIC X100 coprocessor: the device page shared by the host driver,
- * the card driver and the host's virtio backends.
+ * the card driver and the host's virtio backends, and the card's log
+ * ring, which the card driver writes and the host driver reads.
  *
- * The layout is that of the Linux 3.13 MIC ABI, with the extensions noted
- * below.  Every multi-byte field is little endian.
+ * The device page's layout is that of the Linux 3.13 MIC ABI, with the
+ * extensions noted below; the log ring is new.  Every multi-byte field
+ * is little endian.
  */
 #ifndef _UAPI_LINUX_MIC_COMMON_H
 #define _UAPI_LINUX_MIC_COMMON_H
@@ -14,6 +16,19 @@
 /* The device page: one 4 KiB page of host memory, visible to the card. */
 #define MIC_DP_SIZE		4096
 #define MIC_MAGIC		0xC0FFEE00
+
+/*
+ * The scratchpads (SPADn) through which the card driver and the host
+ * driver find the device page and the log ring.  The host writes the
+ * device page's card address before it boots the card.  The card driver
+ * writes the log ring's card address and size when it loads, and 0 to
+ * them when it unloads: a size of 0 means no ring.
+ */
+#define MIC_SPAD_LOG_LO		8	/* log ring card address, bits 31:0 */
+#define MIC_SPAD_LOG_HI		9	/* log ring card address, bits 63:32 */
+#define MIC_SPAD_LOG_SIZE	10	/* log ring size, header included */
+#define MIC_SPAD_DP_LO		14	/* device page card address, 31:0 */
+#define MIC_SPAD_DP_HI		15	/* device page card address, 63:32 */
 
 /* Limits of a virtio device described in the device page. */
 #define MIC_VIRTIO_RING_ALIGN	4096
@@ -229,5 +244,45 @@ static inline __u32 mic_vring_map_size(__u32 num)
 	return (mic_vring_size(num) + sizeof(struct mic_vring_info) + 4095) &
 	       ~4095U;
 }
+
+/*
+ * The card's log ring (ABI.md section 4), in card memory: the card
+ * driver copies every kernel message into it, and the host reads it
+ * through the aperture, live and after a crash.
+ *
+ * The ring is a &struct mic_log_header followed by the data area.  Its
+ * size, in the header's @size and in MIC_SPAD_LOG_SIZE (the same
+ * value), is that of the whole ring, the 16-byte header included: the
+ * data area is size - 16 bytes.  Byte k of the log (0 <= k < written)
+ * is at data[k % (size - 16)]; the last min(written, size - 16) bytes
+ * are there.
+ *
+ * The card stores the bytes before the count that covers them, and
+ * publishes the count (@written, one 64-bit store) at least every
+ * MIC_LOG_SLACK bytes: it has stored at most MIC_LOG_SLACK bytes beyond
+ * @written.  So a reader that reads @written (w1), copies the data, and
+ * reads @written again (w2) keeps the bytes k with
+ * w2 + MIC_LOG_SLACK - (size - 16) <= k < w1; the card may have
+ * overwritten the others while they were copied.  The card writes
+ * @magic last when it sets the ring up, and clears it before the ring's
+ * memory goes.
+ */
+#define MIC_LOG_MAGIC		0x4c43494d	/* "MICL" in memory */
+#define MIC_LOG_SLACK		1024	/* bytes stored beyond @written, at most */
+
+/**
+ * struct mic_log_header - the head of the card's log ring (16 bytes)
+ * @magic: MIC_LOG_MAGIC while the ring is in use
+ * @size: bytes of the whole ring, this header included (as
+ *	MIC_SPAD_LOG_SIZE)
+ * @written: bytes written to the ring since the card driver loaded
+ *
+ * The data area follows.
+ */
+struct mic_log_header {
+	__le32 magic;
+	__le32 size;
+	__le64 written;
+} __attribute__ ((aligned(8)));
 
 #endif /* _UAPI_LINUX_MIC_COMMON_H */

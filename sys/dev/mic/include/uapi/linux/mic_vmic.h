@@ -40,6 +40,8 @@
 
 #include <linux/types.h>
 
+#include <linux/mic_common.h>
+
 /* PCI: ivshmem (Red Hat, Inc.), the same IDs for both functions. */
 #define MIC_VMIC_PCI_VENDOR	0x1af4
 #define MIC_VMIC_PCI_DEVICE	0x1110
@@ -90,7 +92,9 @@
 #define MIC_VMIC_SPAD2_APICID(v)	(((v) >> 1) & 0x1ff)
 #define MIC_VMIC_SPAD2_ADDR(v)		((v) & 0xfffff000)
 /* Scratchpads kept over a reset: the card's log ring (SPAD8..10). */
-#define MIC_VMIC_SPAD_KEEP	0x0700	/* bits 8, 9, 10 */
+#define MIC_VMIC_SPAD_KEEP	((1U << MIC_SPAD_LOG_LO) | \
+				 (1U << MIC_SPAD_LOG_HI) | \
+				 (1U << MIC_SPAD_LOG_SIZE))
 
 /* The vmic extension. */
 #define MIC_VMIC_EXT		0x20000
