@@ -1,0 +1,291 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# The benchmarks of DESIGN.md section 8 that exist so far, run by
+# `bmake -f BSDmakefile bench':
+#	bench.sh [-n count] [-k]
+#
+# boot: the time from writing `boot' (micctl boot mic0, in the host guest
+# of micemu(8)) until the card's init starts (its line
+# "micemu-card: init running" on the card's serial log), against a plain
+# QEMU boot of the same card kernel, initramfs, memory, one CPU and
+# command line (less micemu.* words) to the same line, timed from QEMU's
+# start.  Each is run count times (3 by default), alternately, and the
+# medians are printed with their ratio, then the phases of the micemu
+# boot: the host loading the card (firmware and the copy through the
+# aperture, until micemu logs the bootstrap IPI), micemu taking the
+# image out of card memory (until it logs the card guest started), and
+# the card guest's own boot.
+#
+# size: each static binary of usr.sbin, as built and stripped.
+#
+# One clock: every time is taken on this machine, by date(1), when a
+# line reaches a file: the host script's output (micemu's standard
+# output, where the script says "bench: boot" just before micctl boot),
+# micemu's -v log (its standard error) and the serial logs.  Each file
+# is followed by tail -f, which inotify wakes at once, so the start and
+# the end of a figure are seen with the same few milliseconds of delay.
+# The guests' clocks are never used.  Debian's coreutils are assumed
+# (date +%N, tail --pid, timeout).
+#
+# Neither micemu nor the plain QEMU gets debug boot options.  Guests run
+# under emulation: run nothing else meanwhile.  A benchmark is not a
+# test: it fails only if a run cannot be done.  -k keeps the work
+# directory (it is kept anyway if a run fails).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+count=3
+keep=0
+cardmem=512M
+deadline=600
+qemu=${MICEMU_QEMU:-qemu-system-x86_64}
+initline='micemu-card: init running'
+work=
+micemu_pid=
+qemu_pid=
+
+usage()
+{
+	echo "usage: bench.sh [-n count] [-k]" >&2
+	exit 2
+}
+
+# fail message: say why, with the end of the run's diagnostics, and stop.
+fail()
+{
+	echo "bench: $*" >&2
+	for f in "${d:-}/err" "${d:-}/plain.out"; do
+		[ -s "$f" ] || continue
+		echo "bench: === tail of $f" >&2
+		tail -n 20 "$f" >&2
+	done
+	keep=1
+	exit 1
+}
+
+# Stop what a run left (only the processes this script started).
+cleanup()
+{
+	[ -z "$micemu_pid" ] || kill -TERM "$micemu_pid" 2>/dev/null
+	[ -z "$qemu_pid" ] || kill -TERM "$qemu_pid" 2>/dev/null
+	wait
+	[ -n "$work" ] || return
+	if [ "$keep" = 0 ]; then
+		rm -rf "$work"
+	else
+		echo "bench: work directory $work kept" >&2
+	fi
+}
+
+now()
+{
+	date +%s.%N
+}
+
+# watch file pattern stamp pid: in the background, write into stamp the
+# time at which a line matching pattern reaches file; give up if process
+# pid ends first.  $! is the watcher.
+watch()
+{
+	tail -n +1 -f --pid="$4" "$1" 2>/dev/null |
+	    { grep -q -m 1 -- "$2" && now >"$3"; } &
+}
+
+# elapsed stamp1 stamp2: seconds from one to the other.
+elapsed()
+{
+	awk -v a="$(cat "$1")" -v b="$(cat "$2")" \
+	    'BEGIN { printf "%.3f\n", b - a }'
+}
+
+# median column: of that column of the times file.
+median()
+{
+	awk -v c="$1" '{ print $c }' "$work/times" | sort -n | awk '
+	{ v[NR] = $1 }
+	END {
+		if (NR % 2)
+			printf "%.3f\n", v[(NR + 1) / 2]
+		else
+			printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
+	}'
+}
+
+# The host guest's script: tell the bench it is up, wait for its go,
+# mark the start and boot, then stay until the bench has seen the line.
+host_script()
+{
+	cat <<'EOF'
+# waitfile name: until the bench makes /mnt/share/name, looking once a
+# second (the host guest stays idle while the card boots).
+waitfile() {
+	n=0
+	until [ -e /mnt/share/$1 ]; do
+		n=$((n + 1))
+		[ $n -le 600 ] || { echo "bench: no $1 from the bench"; exit 1; }
+		sleep 1
+	done
+}
+echo "bench: ready"
+waitfile go
+echo "bench: boot"
+micctl boot mic0 || exit 1
+waitfile done
+EOF
+}
+
+# run_micemu dir: one boot under micemu; stamps boot, ipi, start, init.
+run_micemu()
+{
+	d=$1
+	mkdir -p "$d/share" || fail "cannot make $d"
+	: >"$d/out"
+	: >"$d/err"
+	(
+		unset MICEMU_APPEND MICEMU_CARD_APPEND MICEMU_CARD_SMP \
+		    MICEMU_KERNEL MICEMU_NOPVH
+		export MICEMU_DATADIR="$top/share/micemu"
+		exec timeout "$deadline" "$top/usr.sbin/micemu/micemu" -v \
+		    -m "$cardmem" -w "$d/w" -S "$d/share" -s "$work/script" \
+		    >"$d/out" 2>"$d/err"
+	) &
+	micemu_pid=$!
+	watch "$d/out" '^bench: ready' "$d/ready" "$micemu_pid"
+	wait $!
+	[ -s "$d/ready" ] || fail "micemu: the host script did not start"
+	# micemu has cleared its work directory: the log can be followed.
+	touch "$d/w/mic0.log"
+	watch "$d/out" '^bench: boot' "$d/boot" "$micemu_pid"
+	watch "$d/err" 'mic0: bootstrap IPI$' "$d/ipi" "$micemu_pid"
+	watch "$d/err" 'mic0: card guest started' "$d/start" "$micemu_pid"
+	watch "$d/w/mic0.log" "$initline" "$d/init" "$micemu_pid"
+	w=$!
+	touch "$d/share/go"
+	wait $w
+	touch "$d/share/done"
+	st=0
+	wait "$micemu_pid" || st=$?
+	micemu_pid=
+	wait
+	[ "$st" = 0 ] || fail "micemu exited with status $st"
+	for s in boot ipi start init; do
+		[ -s "$d/$s" ] || fail "micemu: no $s time"
+	done
+}
+
+# What the card guest booted: the kernel micemu logged, the command line
+# the card's kernel printed, less micemu's own words.
+card_setup()
+{
+	d=$1
+	kernel=$(sed -n 's/.*mic0: bootstrap: .*, booting //p' "$d/err")
+	[ -r "$kernel" ] || fail "cannot tell the card kernel from $d/err"
+	cmdline=$(sed -n 's/^\[ *0\.0*\] Command line: //p' "$d/w/mic0.log" |
+	    head -n 1 | tr -d '\r' | tr ' ' '\n' | grep -v '^micemu\.' |
+	    grep -v '^$' | tr '\n' ' ')
+	cmdline=${cmdline% }
+	[ -n "$cmdline" ] || fail "no command line in $d/w/mic0.log"
+}
+
+# run_plain dir: the same card on a plain QEMU; stamps qemu, init.
+run_plain()
+{
+	d=$1
+	mkdir -p "$d" || fail "cannot make $d"
+	: >"$d/plain.log"
+	now >"$d/qemu"
+	timeout "$deadline" "$qemu" -machine pc,accel=tcg -smp 1 \
+	    -m "$cardmem" -nodefaults -no-user-config -display none \
+	    -no-reboot -kernel "$kernel" -initrd "$top/share/micemu/card.img" \
+	    -append "$cmdline" -chardev \
+	    "file,id=con,path=$(echo "$d/plain.log" | sed 's/,/,,/g'),append=on" \
+	    -serial chardev:con </dev/null >"$d/plain.out" 2>&1 &
+	qemu_pid=$!
+	watch "$d/plain.log" "$initline" "$d/init" "$qemu_pid"
+	w=$!
+	wait $w
+	kill -TERM "$qemu_pid" 2>/dev/null
+	wait "$qemu_pid"
+	qemu_pid=
+	[ -s "$d/init" ] || fail "plain QEMU: no \"$initline\" in $d/plain.log"
+}
+
+# boot: count runs of each, alternately; a line of the times file per
+# round: micemu's boot, its three phases, the plain QEMU boot.
+boot()
+{
+	i=1
+	while [ $i -le "$count" ]; do
+		m=$work/micemu.$i
+		p=$work/plain.$i
+		run_micemu "$m"
+		[ $i -gt 1 ] || card_setup "$m"
+		run_plain "$p"
+		echo "$(elapsed "$m/boot" "$m/init")" \
+		    "$(elapsed "$m/boot" "$m/ipi")" \
+		    "$(elapsed "$m/ipi" "$m/start")" \
+		    "$(elapsed "$m/start" "$m/init")" \
+		    "$(elapsed "$p/qemu" "$p/init")" >>"$work/times"
+		i=$((i + 1))
+	done
+	awk -v a="$(median 1)" -v b="$(median 5)" -v n="$count" 'BEGIN {
+		printf "boot: %.2f (micemu %.2f s / plain qemu %.2f s), " \
+		    "median of %d\n", a / b, a, b, n
+	}'
+	awk -v l="$(median 2)" -v e="$(median 3)" -v c="$(median 4)" 'BEGIN {
+		printf "boot: micemu phases: host load %.2f s, bootstrap " \
+		    "%.2f s, card guest %.2f s\n", l, e, c
+	}'
+}
+
+# Each static program of usr.sbin: its size as built, and stripped.
+sizes()
+{
+	for p in "$top"/usr.sbin/*/; do
+		p=${p%/}
+		f=$p/${p##*/}
+		if ! [ -x "$f" ] || ! file "$f" | grep -q 'statically linked'
+		then
+			continue
+		fi
+		strip -o "$work/stripped" "$f" || fail "cannot strip $f"
+		echo "size: ${p##*/} $(wc -c <"$f" | tr -d ' ') bytes" \
+		    "($(wc -c <"$work/stripped" | tr -d ' ') stripped)"
+	done
+}
+
+while getopts kn: ch; do
+	case $ch in
+	k) keep=1 ;;
+	n) count=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# = 0 ] || usage
+case $count in
+''|*[!0-9]*|0) usage ;;
+esac
+case $(now) in
+*N|*[!0-9.]*) echo "bench: date(1) has no %N" >&2; exit 1 ;;
+esac
+for f in usr.sbin/micemu/micemu usr.sbin/micctl/micctl \
+    share/micemu/host.img share/micemu/card.img share/micemu/vmlinux \
+    sys/dev/mic/host/mic_host.ko sys/dev/mic/card/mic_card.ko; do
+	[ -e "$top/$f" ] || fail "$f is not built"
+done
+if ps -eo comm= | grep -q '^qemu-system'; then
+	echo "bench: warning: other QEMU guests are running:" \
+	    "the figures will be off" >&2
+fi
+load=$(cut -d ' ' -f 1 /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l >= 1) }'; then
+	echo "bench: warning: load average $load: the figures may be off" >&2
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX") || exit 1
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+host_script >"$work/script"
+boot
+sizes
