@@ -82,6 +82,7 @@ const char	*mic_shutdown_name(enum mic_shutdown);
 int		 mic_shutdown_parse(const char *, enum mic_shutdown *);
 
 /* mic_wait.c: waiting for a card's state. */
+long long	 mic_wait_now(void);
 int		 mic_wait(const char *,
 		    int (*)(const struct mic_cardstate *, void *), void *, int,
 		    struct mic_cardstate *);

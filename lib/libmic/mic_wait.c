@@ -14,7 +14,6 @@
 
 #include "mic.h"
 
-static long long	mic_wait_now(void);
 static int		mic_wait_read(const struct pollfd *,
 			    struct mic_cardstate *);
 static int		mic_wait_loop(struct pollfd *,
@@ -22,8 +21,8 @@ static int		mic_wait_loop(struct pollfd *,
 			    void *, int, struct mic_cardstate *);
 static int		mic_wait_inmask(const struct mic_cardstate *, void *);
 
-/* Milliseconds on the monotonic clock. */
-static long long
+/* Milliseconds on the monotonic clock, the clock of every deadline. */
+long long
 mic_wait_now(void)
 {
 	struct timespec ts;

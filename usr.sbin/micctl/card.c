@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "mic.h"
 #include "micctl.h"
@@ -24,7 +23,6 @@ static int		 card_command(struct card *, const char *,
 			    enum mic_state, const char *);
 static int		 card_reached(const struct mic_cardstate *, void *);
 static int		 card_missed(const struct card *, const struct goal *);
-static long long	 card_now(void);
 
 /* boot -w: online; back to ready or any later state is a failure. */
 const struct goal goal_boot = {
@@ -176,20 +174,11 @@ card_reset(struct card *c, const char *op)
 	return (card_write(c, op, "reset"));
 }
 
-static long long
-card_now(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
-/* The deadline, in card_now() milliseconds, sec seconds from now. */
+/* The deadline, in mic_wait_now() milliseconds, sec seconds from now. */
 long long
 card_deadline(int sec)
 {
-	return (card_now() + (long long)sec * 1000);
+	return (mic_wait_now() + (long long)sec * 1000);
 }
 
 static int
@@ -225,7 +214,7 @@ card_wait(struct card *c, const char *op, const struct goal *g,
 	int rv;
 
 	arg = *g;
-	left = deadline - card_now();
+	left = deadline - mic_wait_now();
 	left = left < 0 ? 0 : left > INT_MAX ? INT_MAX : left;
 	rv = mic_wait(c->c_name, card_reached, &arg, (int)left, &cs);
 	if (rv == -1 && errno != ETIMEDOUT) {
