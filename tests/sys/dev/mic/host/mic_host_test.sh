@@ -10,17 +10,6 @@
 VMIC_TOOLS=micpoll
 . "$(atf_get_srcdir)/../vmic.subr"
 
-# vmic_case name description...: a case with a long timeout and cleanup.
-vmic_case()
-{
-	local name=$1
-
-	shift
-	atf_test_case "$name" cleanup
-	eval "${name}_head() { atf_set descr \"$*\"; atf_set timeout 900; }"
-	eval "${name}_cleanup() { vmic_cleanup; }"
-}
-
 vmic_case boot "boot: ready, booting, online, each seen by a poller;" \
     "the log shows mic_card finding the device page; debugfs"
 boot_body()

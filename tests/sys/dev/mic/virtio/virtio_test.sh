@@ -1,0 +1,272 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Virtio over the virtual X100, end to end: micd(8) serves the card's
+# console, micconsole(8) attaches to it, Linux's own virtio_console (and
+# virtio_blk, for a device viotest adds) binds to mic_card.ko's transport
+# on the card.  Each case is one micemu run (vmic.subr): the host script
+# drives the card through its console and prints what it saw; the case
+# checks the lines and that no kernel log has a WARNING, BUG or Oops.
+
+VMIC_TOOLS="micpoll viotest"
+. "$(atf_get_srcdir)/../vmic.subr"
+
+# The helpers of the host scripts of this file.
+VIRTIO_PRELUDE='
+cp $SHARE/viotest /bin/viotest
+# waitfor seconds command...: until the command succeeds.
+waitfor() {
+	t=$1
+	shift
+	n=0
+	until "$@"; do
+		n=$((n + 1))
+		[ $n -le $((t * 10)) ] || return 1
+		usleep 100000
+	done
+}
+# micd_start: micd in the foreground (its log in /tmp/micd.log), with
+# the configuration on standard input.
+micd_start() {
+	mkdir -p /var/log/micd /run/micd
+	cat >/etc/micd.conf
+	micd -d -f /etc/micd.conf >>/tmp/micd.log 2>&1 &
+	micd=$!
+}
+# micd_log pattern [seconds]: until micd logged a line with it.
+micd_log() {
+	waitfor "${2:-120}" grep -q "$1" /tmp/micd.log ||
+	    fail "micd did not log \"$1\": $(tail -n 20 /tmp/micd.log)"
+}
+# con_open card: micconsole on the card, its input a fifo held open on
+# file descriptor 3, its output in /tmp/card.out.
+con_open() {
+	waitfor 120 test -e /run/micd/$1.console ||
+	    fail "$1: no console in /run/micd: $(tail -n 20 /tmp/micd.log)"
+	rm -f /tmp/$1.in
+	mkfifo /tmp/$1.in
+	micconsole $1 </tmp/$1.in >/tmp/$1.out 2>/tmp/$1.err &
+	con=$!
+	exec 3>/tmp/$1.in
+	con_card=$1
+	con_mark
+}
+# con_send text: a line to the console.
+con_send() {
+	printf "%s\r" "$1" >&3
+}
+# con_mark: later con_expect look only at what comes after this.
+con_mark() {
+	con_at=$(wc -c </tmp/$con_card.out)
+}
+# con_expect pattern [seconds]: until the console printed it.
+con_new() {
+	tail -c +$((con_at + 1)) /tmp/$con_card.out | grep -q "$1"
+}
+con_expect() {
+	waitfor "${2:-120}" con_new "$1" ||
+	    fail "$con_card: console: no \"$1\" in: $(tail -c +$((con_at + 1)) /tmp/$con_card.out | tail -c 600)"
+}
+# con_login: at the login prompt, as root (no password on the card).
+con_login() {
+	con_mark
+	n=0
+	until con_new "login:"; do
+		con_send ""
+		n=$((n + 1))
+		[ $n -le 60 ] || fail "$con_card: console: no login prompt: $(tail -c 600 /tmp/$con_card.out)"
+		sleep 2
+	done
+	con_mark
+	con_send root
+	con_expect "# "
+}
+# con_run command pattern: run it on the card, until its output matches.
+con_run() {
+	con_mark
+	con_send "$1"
+	con_expect "$2"
+}
+'
+
+# virtio_script: the host script, from standard input, after both preludes.
+virtio_script()
+{
+	{
+		echo "$VIRTIO_PRELUDE"
+		cat
+	} | vmic_script
+}
+
+vmic_case console "micd serves the console: through micconsole, log in" \
+    "on the card, run a command, read its output; the console log has it"
+console_body()
+{
+	virtio_script <<'EOF'
+micd_start <<'CONF'
+default {
+	boot on start yes
+}
+CONF
+waitstate mic0 online
+micd_log "mic0: console: device added"
+con_open mic0
+con_login
+con_run 'echo con-$((6 * 7))' "con-42"
+echo "console: command ran"
+grep -q "con-42" /var/log/micd/mic0.console ||
+    fail "console log: no con-42: $(tail -c 300 /var/log/micd/mic0.console)"
+echo "console log: has it"
+kill -TERM $micd
+wait $micd || fail "micd exited $?"
+echo "micd: exited"
+EOF
+	vmic_run
+	vmic_check "^console: command ran$" "^console log: has it$" \
+	    "^micd: exited$"
+}
+
+vmic_case reboot "the card reboots itself: micd resets and boots it," \
+    "the console comes back to the micconsole still attached"
+reboot_body()
+{
+	virtio_script <<'EOF'
+micd_start <<'CONF'
+default {
+	boot on start yes
+}
+CONF
+waitstate mic0 online
+con_open mic0
+con_login
+con_run 'echo before-$((6 * 7))' "before-42"
+con_send "reboot"
+waitstatus mic0 restart
+echo "card: restart"
+waitfor 120 grep -q "^online$" $S/mic0/state ||
+    fail "mic0: not online again: $(cat $S/mic0/state)"
+kill -0 $con || fail "micconsole is gone: $(cat /tmp/mic0.err)"
+con_login
+con_run 'echo after-$((6 * 7))' "after-42"
+kill -0 $con || fail "micconsole is gone: $(cat /tmp/mic0.err)"
+echo "console: back after the reboot"
+kill -TERM $micd
+wait $micd || fail "micd exited $?"
+EOF
+	vmic_run
+	vmic_check "^card: restart$" "^console: back after the reboot$"
+}
+
+vmic_case micd_kill "micd killed with SIGKILL while the card writes to" \
+    "its console: the card sees the console go, and come back when micd" \
+    "is started again, and keeps running"
+micd_kill_body()
+{
+	virtio_script <<'EOF'
+micd_start <<'CONF'
+default {
+	boot on start yes
+}
+CONF
+waitstate mic0 online
+con_open mic0
+con_login
+con_run 'i=0; while :; do i=$((i + 1)); echo "spam $i"; done' "spam 100"
+killall -KILL micd
+echo "micd: killed"
+kill $con 2>/dev/null
+exec 3>&-
+sleep 3
+expect mic0 state online
+: >/tmp/micd.log
+micd -d -f /etc/micd.conf >>/tmp/micd.log 2>&1 &
+micd=$!
+micd_log "mic0: console: device added"
+con_open mic0
+con_login
+con_run 'echo alive-$((6 * 7))' "alive-42"
+echo "card: alive after micd came back"
+expect mic0 state online
+kill -TERM $micd
+wait $micd
+EOF
+	vmic_run
+	vmic_check "^micd: killed$" "^card: alive after micd came back$"
+}
+
+vmic_case hotplug "devices added to and removed from a running card:" \
+    "a console appears, gets a config change, disappears; a block device" \
+    "removed under I/O fails that I/O on the card"
+hotplug_body()
+{
+	virtio_script <<'EOF'
+micd_start <<'CONF'
+default {
+	boot on start yes
+}
+CONF
+waitstate mic0 online
+con_open mic0
+con_login
+mkfifo /tmp/vt.in
+viotest mic0 </tmp/vt.in >/tmp/vt.out 2>&1 &
+vt=$!
+exec 4>/tmp/vt.in
+vt() {
+	m=$(grep -c "^ok\|^error" /tmp/vt.out)
+	echo "$1" >&4
+	waitfor 30 test "$(grep -c "^ok\|^error" /tmp/vt.out)" -gt "$m" ||
+	    fail "viotest: no answer to $1"
+	r=$(grep "^ok\|^error" /tmp/vt.out | tail -n 1)
+	case $r in
+	ok*) ;;
+	*) fail "viotest: $1: $r" ;;
+	esac
+}
+vt "add console"
+con_run 'waitdev() { n=0; while [ ! -e $1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done; }; waitdev /dev/hvc1; stty -F /dev/hvc1 size; echo size-done' "size-done"
+tail -c +$((con_at + 1)) /tmp/mic0.out | grep -q "^25 80" ||
+    fail "hvc1: not 25 rows 80 columns: $(tail -c 300 /tmp/mic0.out)"
+echo "hotplug: console added"
+vt "config 100 40"
+con_run 'sleep 2; stty -F /dev/hvc1 size; echo size2-done' "size2-done"
+tail -c +$((con_at + 1)) /tmp/mic0.out | grep -q "^40 100" ||
+    fail "hvc1: not 40 rows 100 columns: $(tail -c 300 /tmp/mic0.out)"
+echo "hotplug: config change seen"
+vt "close"
+con_run 'n=0; while [ -e /dev/hvc1 ] && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done; ls /dev/hvc1 2>&1; echo gone-done' "gone-done"
+tail -c +$((con_at + 1)) /tmp/mic0.out | grep -q "No such file" ||
+    fail "hvc1 still there: $(tail -c 300 /tmp/mic0.out)"
+echo "hotplug: console removed"
+vt "add block 8192"
+con_run 'waitdev /dev/vda; dd if=/dev/vda bs=4096 count=4 2>/dev/null | od -A d -t x1 | tail -n 2; echo read-done' "read-done"
+tail -c +$((con_at + 1)) /tmp/mic0.out | grep -q "^0016384" ||
+    fail "vda: no 16 KiB read: $(tail -c 300 /tmp/mic0.out)"
+echo "hotplug: block device read"
+vt "stop"
+con_run '(dd if=/dev/vda of=/dev/null bs=4096 count=1 skip=1000; echo "dd-status $?") & echo dd-started' "dd-started"
+sleep 3
+vt "close"
+con_expect "dd-status [1-9]"
+echo "hotplug: I/O failed on removal"
+con_run 'n=0; while [ -e /dev/vda ] && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done; ls /dev/vda 2>&1; echo gone2-done' "gone2-done"
+tail -c +$((con_at + 1)) /tmp/mic0.out | grep -q "No such file" ||
+    fail "vda still there: $(tail -c 300 /tmp/mic0.out)"
+echo "hotplug: block device removed"
+echo quit >&4
+kill -TERM $micd
+wait $micd
+EOF
+	vmic_run
+	vmic_check "^hotplug: console added$" "^hotplug: config change seen$" \
+	    "^hotplug: console removed$" "^hotplug: block device read$" \
+	    "^hotplug: I/O failed on removal$" \
+	    "^hotplug: block device removed$"
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case console
+	atf_add_test_case reboot
+	atf_add_test_case micd_kill
+	atf_add_test_case hotplug
+}
