@@ -3,7 +3,8 @@
 #
 # The benchmarks of DESIGN.md section 8 that exist so far, run by
 # `bmake -f BSDmakefile bench':
-#	bench.sh [-n count] [-k]
+#	bench.sh [-n count] [-k] [boot | micd | size ...]
+# (all three when none is named)
 #
 # boot: the time from writing `boot' (micctl boot mic0, in the host guest
 # of micemu(8)) until the card's init starts (its line
@@ -16,6 +17,12 @@
 # aperture, until micemu logs the bootstrap IPI), micemu taking the
 # image out of card memory (until it logs the card guest started), and
 # the card guest's own boot.
+#
+# micd: micd(8) serving one online, idle card (its console): the CPU time
+# of all its processes over 30 s of the host guest's clock, as a share of
+# one CPU (target: under 0.5 %), and the resident memory of each of its
+# processes (target: under 4 MiB per card), read from /proc in the host
+# guest.  A share of a core is its own ceiling: no second run is needed.
 #
 # size: each static binary of usr.sbin, as built and stripped.
 #
@@ -47,7 +54,7 @@ qemu_pid=
 
 usage()
 {
-	echo "usage: bench.sh [-n count] [-k]" >&2
+	echo "usage: bench.sh [-n count] [-k] [boot | micd | size ...]" >&2
 	exit 2
 }
 
@@ -133,6 +140,80 @@ echo "bench: boot"
 micctl boot mic0 || exit 1
 waitfile done
 EOF
+}
+
+# The host guest's script for micd: start it with one card that boots at
+# once, let the card settle, then read micd's CPU time twice, 30 s
+# apart, and its memory.
+micd_script()
+{
+	cat <<'EOF'
+mkdir -p /var/log/micd /run/micd
+printf 'default {\n\tboot on start yes\n}\n' >/etc/micd.conf
+micd -d -f /etc/micd.conf >/tmp/micd.log 2>&1 &
+micctl wait -s online -t 300 mic0 || { echo "bench: no online card"; exit 1; }
+n=0
+until [ -e /run/micd/mic0.console ]; do
+	n=$((n + 1))
+	[ $n -le 300 ] || { echo "bench: no console"; cat /tmp/micd.log; exit 1; }
+	sleep 1
+done
+sleep 10
+# ticks: the user and system clock ticks of every micd process.
+ticks() {
+	t=0
+	for p in $(pidof micd); do
+		set -- $(sed 's/^.*) //' /proc/$p/stat)
+		t=$((t + ${12} + ${13}))
+	done
+	echo $t
+}
+t0=$(ticks)
+u0=$(cut -d ' ' -f 1 /proc/uptime)
+sleep 30
+t1=$(ticks)
+u1=$(cut -d ' ' -f 1 /proc/uptime)
+echo "bench: micd ticks $((t1 - t0)) hz $(getconf CLK_TCK 2>/dev/null || echo 100) seconds $u0 $u1"
+for p in $(pidof micd); do
+	echo "bench: micd rss $p $(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$p/status) $(tr '\0' ' ' </proc/$p/cmdline)"
+done
+kill -TERM $(pidof micd)
+EOF
+}
+
+# micd: one micemu run of micd_script; prints its figures.
+micd()
+{
+	d=$work/micd
+	mkdir -p "$d/share" || fail "cannot make $d"
+	micd_script >"$work/micd.script"
+	(
+		unset MICEMU_APPEND MICEMU_CARD_APPEND MICEMU_CARD_SMP \
+		    MICEMU_KERNEL MICEMU_NOPVH
+		export MICEMU_DATADIR="$top/share/micemu"
+		exec timeout "$deadline" "$top/usr.sbin/micemu/micemu" \
+		    -m "$cardmem" -w "$d/w" -S "$d/share" \
+		    -s "$work/micd.script" >"$d/out" 2>"$d/err"
+	) &
+	micemu_pid=$!
+	st=0
+	wait "$micemu_pid" || st=$?
+	micemu_pid=
+	[ "$st" = 0 ] || fail "micd: micemu exited with status $st"
+	tr -d '\r' <"$d/out" | awk '
+	$1 == "bench:" && $2 == "micd" && $3 == "ticks" {
+		printf "micd: cpu %.3f %% of a core (%d ticks in %.1f s), " \
+		    "one idle online card\n", 100 * $4 / $6 / ($9 - $8), $4,
+		    $9 - $8
+		found = 1
+	}
+	$1 == "bench:" && $2 == "micd" && $3 == "rss" {
+		printf "micd: rss %.2f MiB, pid %s:", $5 / 1024, $4
+		for (i = 6; i <= NF; i++)
+			printf " %s", $i
+		printf "\n"
+	}
+	END { exit !found }' || fail "micd: no figures in $d/out"
 }
 
 # run_micemu dir: one boot under micemu; stamps boot, ipi, start, init.
@@ -263,14 +344,20 @@ while getopts kn: ch; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# = 0 ] || usage
+[ $# -gt 0 ] || set -- boot micd size
+for b; do
+	case $b in
+	boot|micd|size) ;;
+	*) usage ;;
+	esac
+done
 case $count in
 ''|*[!0-9]*|0) usage ;;
 esac
 case $(now) in
 *N|*[!0-9.]*) echo "bench: date(1) has no %N" >&2; exit 1 ;;
 esac
-for f in usr.sbin/micemu/micemu usr.sbin/micctl/micctl \
+for f in usr.sbin/micemu/micemu usr.sbin/micctl/micctl usr.sbin/micd/micd \
     share/micemu/host.img share/micemu/card.img share/micemu/vmlinux \
     sys/dev/mic/host/mic_host.ko sys/dev/mic/card/mic_card.ko; do
 	[ -e "$top/$f" ] || fail "$f is not built"
@@ -287,5 +374,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX") || exit 1
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 host_script >"$work/script"
-boot
-sizes
+for b; do
+	case $b in
+	boot) boot ;;
+	micd) micd ;;
+	size) sizes ;;
+	esac
+done
