@@ -10,9 +10,11 @@
 #ifndef MIC_CARD_H
 #define MIC_CARD_H
 
+#include <linux/bitmap.h>
 #include <linux/build_bug.h>
 #include <linux/console.h>
 #include <linux/device.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/spinlock.h>
@@ -119,6 +121,13 @@ struct mic_card_db {
  * @reboot_nb: reports halt, power-off and restart
  * @panic_nb: reports a crash
  * @log: the log ring
+ * @vdev_lock: serialises the scans of the device page and the removal of
+ *	virtio devices
+ * @vdevs: the virtio devices registered (mic_virtio.c)
+ * @vdev_bad: blocks of the device page refused, by offset / 8, until
+ *	their slot is removed
+ * @vdev_stopped: no virtio device is registered (before the online
+ *	handshake, and for good after shutdown or unload)
  */
 struct mic_card {
 	struct device *dev;
@@ -135,6 +144,10 @@ struct mic_card {
 	struct notifier_block reboot_nb;
 	struct notifier_block panic_nb;
 	struct mic_card_log log;
+	struct mutex vdev_lock;	/* @vdevs, @vdev_bad, @vdev_stopped */
+	struct list_head vdevs;
+	DECLARE_BITMAP(vdev_bad, MIC_DP_SIZE / 8);
+	bool vdev_stopped;
 };
 
 /* mic_device.c: the core */
@@ -152,6 +165,11 @@ void mic_card_unmap(struct mic_card *mcard, void *va);
 
 /* mic_log.c: the log ring */
 int mic_card_log_init(struct mic_card *mcard);
+
+/* mic_virtio.c: virtio devices of the device page */
+int mic_card_virtio_start(struct mic_card *mcard);
+void mic_card_virtio_config_db(struct mic_card *mcard);
+void mic_card_virtio_stop(struct mic_card *mcard);
 
 /* mic_vmic.c and mic_x100.c: the leaves */
 int mic_card_register_vmic(void);

@@ -211,14 +211,13 @@ static void mic_card_shutdown_db(struct mic_card *mcard, void *data)
 /* The config doorbell: hot plug and config changes of virtio devices. */
 static void mic_card_config_db(struct mic_card *mcard, void *data)
 {
-	dev_dbg(mcard->dev, "config doorbell: no virtio devices to scan\n");
+	mic_card_virtio_config_db(mcard);
 }
 
 /*
  * Halt, power-off and restart, from the reboot event: the kernel's
- * system_state is never taken for the status.  ABI.md section 4 wants
- * the card's virtio devices removed before the status is written; this
- * is the place for it, once the card has virtio devices.
+ * system_state is never taken for the status.  The card's virtio devices
+ * are removed before the status is written (ABI.md section 4).
  */
 static int mic_card_reboot(struct notifier_block *nb, unsigned long event,
 			   void *cmd)
@@ -239,6 +238,7 @@ static int mic_card_reboot(struct notifier_block *nb, unsigned long event,
 	default:
 		return NOTIFY_DONE;
 	}
+	mic_card_virtio_stop(mcard);
 	mic_card_report(mcard, status);
 	return NOTIFY_DONE;
 }
@@ -371,7 +371,7 @@ static int mic_card_online(struct mic_card *mcard)
 		mcard->h2c_shutdown_db, mcard->h2c_config_db);
 	/* The host may have asked before we listened: look once. */
 	mic_card_shutdown_db(mcard, NULL);
-	return 0;
+	return mic_card_virtio_start(mcard);
 }
 
 /**
@@ -392,6 +392,9 @@ int mic_card_start(struct mic_card *mcard)
 	int ret;
 
 	mutex_init(&mcard->db_lock);
+	mutex_init(&mcard->vdev_lock);
+	INIT_LIST_HEAD(&mcard->vdevs);
+	mcard->vdev_stopped = true;
 	mcard->c2h_shutdown_db = -1;
 	mcard->h2c_shutdown_db = -1;
 	mcard->h2c_config_db = -1;

@@ -56,7 +56,8 @@ const char *mic_status_name(u8 status)
  * @mdev: the card, its lock held
  * @state: the new state
  *
- * Pollers of the sysfs attribute "state" are woken up.
+ * Pollers of the sysfs attribute "state" are woken up.  Entering
+ * resetting ends every virtio device of the card (mic_virtio_end()).
  */
 void mic_set_state(struct mic_device *mdev, enum mic_state state)
 {
@@ -66,6 +67,9 @@ void mic_set_state(struct mic_device *mdev, enum mic_state state)
 	dev_dbg(mdev->hw.dev, "%s: %s -> %s\n", mdev->name,
 		mic_state_name(mdev->state), mic_state_name(state));
 	mdev->state = state;
+	/* The card stops: every virtio device ends (ABI.md section 1). */
+	if (state == MIC_RESETTING)
+		mic_virtio_end(mdev);
 	mic_sysfs_notify(mdev, true, false);
 }
 
@@ -249,6 +253,7 @@ int mic_reset(struct mic_device *mdev, bool force)
 /* A reset completed: a fresh device page, nothing to report, ready. */
 static void mic_reset_done(struct mic_device *mdev)
 {
+	mic_virtio_reset_done(mdev);	/* the rings the card had */
 	mic_dp_init(mdev->dp, MIC_C2H_SHUTDOWN_DB);
 	mic_set_status(mdev, MIC_NOP);
 	mic_set_state(mdev, MIC_READY);

@@ -43,6 +43,36 @@
  *   without it the host polls the doorbell words every 50 ms.
  * - A reset that times out at remove leaks the device page rather than
  *   freeing memory that a card that did not stop may still write.
+ *
+ * Virtio devices (/dev/micN, mic_fops.c and mic_virtio.c), beyond the
+ * virtio protocol notes:
+ * - Devices end when a reset starts (state resetting): POLLERR, -ENODEV,
+ *   the rings are let go; they are freed when the reset completes (the
+ *   card is stopped then), or kept, as the device page is, while the
+ *   card is reset_failed.  A removal the card did not acknowledge in
+ *   10 s marks the slot removed but keeps the rings until the next reset
+ *   completes, instead of freeing memory a running card may write.
+ * - close() of a device on a card that never published h2c_config_db
+ *   (ready, or booting before its scan) removes it at once; on a
+ *   booting, online or shutting_down card that did, in the background.
+ * - ADD_DEVICE rings h2c_config_db whenever the card published it
+ *   (booting too: the card may have scanned the page just before).
+ * - The ADD_DEVICE block's status, guest features and control block are
+ *   the host's: they are zeroed, whatever the caller put there.
+ * - Errors are checked in this order: the argument (-EFAULT, -EINVAL),
+ *   then the file (-EBUSY), the card (-EBUSY, -ENODEV) and the page
+ *   (-ENOSPC).  CONFIG_CHANGE: -EINVAL, -EFAULT, -ENODEV, -EIO, -EBUSY.
+ * - COPY_DESC copies through a bounce buffer of MIC_VDEV_BOUNCE bytes
+ *   and is interrupted (-EINTR) by a fatal signal only; the used length
+ *   is the bytes written into the chain over all its calls.
+ * - mmap covers the device page and the rings as they were at
+ *   ADD_DEVICE; each page keeps its own reference, so a mapping stays
+ *   readable (frozen) after the device ends.  After the end, mmap is
+ *   -ENODEV.
+ * - An open file outlives its card (unbind): its ioctls and mmap give
+ *   -ENODEV, poll POLLERR.  rmmod waits for open files (module
+ *   reference) and for removals in progress (drained at remove).
+ * - No compat_ioctl: struct mic_copy_desc holds a pointer.
  */
 #ifndef MIC_DEV_H
 #define MIC_DEV_H
@@ -57,6 +87,7 @@
 
 #include "mic_hw.h"
 
+struct cdev;
 struct mic_device;
 
 #define MIC_MAX_CARDS		256
@@ -146,6 +177,24 @@ struct mic_intr {
 };
 
 /**
+ * struct mic_virtio - the virtio devices of a card
+ * @vdevs: every open file of /dev/micN (struct mic_vdev), and the
+ *	removals in progress
+ * @dead: rings let go that the card may still write, freed when a reset
+ *	completes
+ * @wq: the doorbell and removal works of the devices
+ * @cdev: /dev/micN
+ * @next_db: the round robin of card to host doorbells
+ */
+struct mic_virtio {
+	struct list_head vdevs;
+	struct list_head dead;
+	struct workqueue_struct *wq;
+	struct cdev *cdev;
+	unsigned int next_db;
+};
+
+/**
  * struct mic_device - one card
  * @hw: its hardware, for the leaf of its family
  * @pdev: its PCI function
@@ -173,6 +222,7 @@ struct mic_intr {
  * @reset_work: polls a reset in progress
  * @reset_deadline: jiffies at which the reset in progress has failed
  * @dbg_dir: the card's debugfs directory
+ * @virtio: the virtio devices, under @lock
  */
 struct mic_device {
 	struct mic_hw hw;
@@ -200,6 +250,7 @@ struct mic_device {
 	struct delayed_work reset_work;
 	unsigned long reset_deadline;
 	struct dentry *dbg_dir;
+	struct mic_virtio virtio;
 };
 
 static inline struct mic_device *mic_hw_to_mdev(struct mic_hw *hw)
@@ -248,5 +299,13 @@ void mic_debugfs_del(struct mic_device *mdev);
 /* mic_log.c: the card's log ring. */
 int mic_log_info(struct mic_device *mdev, u64 *addr, u32 *len);
 ssize_t mic_log_read(struct mic_device *mdev, char **text);
+
+/* mic_virtio.c: the virtio devices; mic_fops.c: /dev/micN. */
+int mic_virtio_init(struct mic_device *mdev);
+void mic_virtio_uninit(struct mic_device *mdev);
+void mic_virtio_end(struct mic_device *mdev);
+void mic_virtio_reset_done(struct mic_device *mdev);
+int mic_fops_add(struct mic_device *mdev, dev_t devt);
+void mic_fops_del(struct mic_device *mdev);
 
 #endif /* MIC_DEV_H */

@@ -170,9 +170,12 @@ static int mic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_ida_free;
 	mic_smpt_init(mdev);
-	ret = mic_dp_alloc(mdev);	/* undone by mic_dp_free() */
+	ret = mic_virtio_init(mdev);
 	if (ret)
 		goto err_attr_free;
+	ret = mic_dp_alloc(mdev);	/* undone by mic_dp_free() */
+	if (ret)
+		goto err_virtio_uninit;
 	ret = mic_intr_init(mdev);
 	if (ret)
 		goto err_dp_free;
@@ -180,21 +183,28 @@ static int mic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_intr_uninit;
 	pci_set_drvdata(pdev, mdev);
-	ret = mic_dev_add(mdev);
+	ret = mic_fops_add(mdev, MKDEV(MAJOR(mic_devt), mdev->id));
 	if (ret)
 		goto err_boot_uninit;
+	ret = mic_dev_add(mdev);
+	if (ret)
+		goto err_fops_del;
 	mic_debugfs_add(mdev);
 	dev_info(&pdev->dev, "%s: %s card, %llu MiB, state %s\n", mdev->name,
 		 mdev->hw.ops->family, (u64)mdev->hw.aper.len >> 20,
 		 mic_state_name(mdev->state));
 	return 0;
 
+err_fops_del:
+	mic_fops_del(mdev);
 err_boot_uninit:
 	mic_boot_uninit(mdev);
 err_intr_uninit:
 	mic_intr_uninit(mdev);
 err_dp_free:
 	mic_dp_free(mdev);
+err_virtio_uninit:
+	mic_virtio_uninit(mdev);
 err_attr_free:
 	kfree(mdev->cmdline);
 err_ida_free:
@@ -210,8 +220,10 @@ static void mic_remove(struct pci_dev *pdev)
 	struct mic_device *mdev = pci_get_drvdata(pdev);
 
 	mic_debugfs_del(mdev);
+	mic_fops_del(mdev);	/* no more opens; open files stay */
 	mic_dev_del(mdev);
 	mic_boot_uninit(mdev);	/* resets a running card */
+	mic_virtio_uninit(mdev);	/* detaches the open files */
 	mic_intr_uninit(mdev);
 	mic_dp_free(mdev);
 	kfree(mdev->cmdline);
