@@ -2,8 +2,11 @@
 /*
  * The process of one card: a poll(2) loop over the card's state
  * attributes, the channel from the parent, its signals and the descriptors
- * of its backends; and the card's lifecycle.  Every write micd makes to
- * sysfs goes through card_sysfs_write().
+ * of its backends; and the card's lifecycle.  The backends' devices are
+ * added before micd boots the card, or when the card is found booting or
+ * online (hot add), and removed when the card has shut down (before the
+ * reset), when it is found ready or resetting, and at exit.  Every write
+ * micd makes to sysfs goes through card_sysfs_write().
  */
 
 #include <sys/signalfd.h>
@@ -35,6 +38,8 @@ static void	card_check(struct card *);
 static void	card_step(struct card *, enum mic_state, enum mic_shutdown);
 static void	card_log_change(struct card *, enum mic_state,
 		    enum mic_shutdown);
+static void	card_backends_init(struct card *);
+static void	card_backends_exit(struct card *);
 static void	card_up(struct card *);
 static void	card_stop(struct card *);
 static void	card_down(struct card *, enum mic_shutdown);
@@ -45,7 +50,8 @@ static int	card_sysfs_write(struct card *, const char *, const char *);
 
 /* The backends, started and stopped in this order. */
 static const struct backend *const card_backends[] = {
-	NULL		/* vionet, viocon and vioblk come here */
+	&viocon_backend,
+	NULL		/* vionet and vioblk come here */
 };
 
 /*
@@ -76,9 +82,11 @@ card_main(struct config *cf, int unit, int sock)
 	(void)card_io_add(&c, sock, POLLIN, card_msg, NULL);
 	card_open(&c);
 	log_debug("%s: card process started", c.c_name);
+	card_backends_init(&c);
 	card_check(&c);
 	card_loop(&c);
 	card_stop(&c);
+	card_backends_exit(&c);
 	log_debug("%s: card process exiting", c.c_name);
 	exit(c.c_exit);
 }
@@ -147,6 +155,17 @@ card_io_add(struct card *c, int fd, short events,
 	c->c_io[c->c_npfd].ci_arg = arg;
 	c->c_npfd++;
 	return (0);
+}
+
+/* Wait for events on fd instead. */
+void
+card_io_events(struct card *c, int fd, short events)
+{
+	nfds_t i;
+
+	for (i = 0; i < c->c_npfd; i++)
+		if (c->c_pfd[i].fd == fd)
+			c->c_pfd[i].events = events;
 }
 
 /* Forget fd, before it is closed; a callback may do it. */
@@ -324,7 +343,31 @@ card_log_change(struct card *c, enum mic_state s, enum mic_shutdown sd)
 		    mic_shutdown_name(sd));
 }
 
-/* The card is booting or up: start the backends. */
+/* What lasts as long as the card process: the console's pty. */
+static void
+card_backends_init(struct card *c)
+{
+	const struct backend *const *b;
+
+	for (b = card_backends; *b != NULL; b++)
+		if ((*b)->b_init != NULL)
+			(*b)->b_init(c);
+}
+
+static void
+card_backends_exit(struct card *c)
+{
+	const struct backend *const *b;
+
+	for (b = card_backends; *b != NULL; b++)
+		if ((*b)->b_exit != NULL)
+			(*b)->b_exit(c);
+}
+
+/*
+ * The card is about to boot, is booting or is up: add the devices.  A
+ * backend that fails has said why; its device comes at the next boot.
+ */
 static void
 card_up(struct card *c)
 {
@@ -334,9 +377,7 @@ card_up(struct card *c)
 		return;
 	c->c_up = 1;
 	for (b = card_backends; *b != NULL; b++)
-		if ((*b)->b_start(c) == -1)
-			log_warnx("%s: %s: not started", c->c_name,
-			    (*b)->b_name);
+		(void)(*b)->b_start(c);
 }
 
 static void
@@ -372,15 +413,20 @@ card_down(struct card *c, enum mic_shutdown sd)
 	    c->c_boot ? ", will boot" : "");
 }
 
-/* Write the boot settings, then boot. */
+/*
+ * Write the boot settings, add the devices (so that the card finds them
+ * when it starts), then boot.
+ */
 static void
 card_boot(struct card *c)
 {
 	c->c_boot = 0;
 	if (card_configure(c) == -1)
 		return;
+	card_up(c);
 	if (card_sysfs_write(c, "state", "boot") == -1) {
 		log_warn("%s: boot", c->c_name);
+		card_stop(c);
 		return;
 	}
 	log_info("%s: boot", c->c_name);

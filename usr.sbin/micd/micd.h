@@ -3,20 +3,28 @@
 /*
  * micd: the configuration (config.c, with lex.c, parse.c, setting.c,
  * addr.c and check.c), the card processes (proc.c in the parent, card.c in
- * each), the messages between processes, and logging (log.c).  Include
- * after "mic.h".
+ * each), the virtio devices (vio.c, with a backend each: viocon.c) and
+ * their buffers (iobuf.c), the messages between processes, and logging
+ * (log.c).  Include after "mic.h".
  */
 
 #ifndef MICD_H
 #define MICD_H
 
+#include <sys/types.h>
+#include <sys/uio.h>
+
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include <linux/mic_common.h>
+
 #define MICD_CONF		"/etc/micd.conf"
 #define MICD_PIDFILE		"/run/micd.pid"
 #define MICD_LOGDIR		"/var/log/micd"	/* console logs: micN.console */
+#define MICD_RUNDIR		"/run/micd"	/* consoles: micN.console */
+#define MICD_RUNDIR_ENV		"MICD_RUNDIR"	/* instead of MICD_RUNDIR */
 #define MICD_FIRMWARE		"mic/uos.img"
 
 #define MICD_UNITS		256	/* cards mic0 to mic255 */
@@ -147,15 +155,53 @@ struct card_io {
 };
 
 /*
- * A backend: b_start when the card boots or is found up (add the virtio
- * device), b_stop before a reset and at exit (remove it), b_config after
- * the parent sent a new configuration (c_conf is the new one).
+ * A backend: b_init when the card process starts and b_exit when it ends
+ * (what outlives the card's boots, such as the console's pty), b_start when
+ * the card boots or is found up (add the virtio device), b_stop before a
+ * reset and at exit (remove it), b_config after the parent sent a new
+ * configuration (c_conf is the new one, the argument the old one).  Each
+ * logs its own failures; b_init, b_exit and b_config may be NULL.
  */
 struct backend {
 	const char	*b_name;
+	void		(*b_init)(struct card *);
+	void		(*b_exit)(struct card *);
 	int		(*b_start)(struct card *);
 	void		(*b_stop)(struct card *);
 	void		(*b_config)(struct card *, const struct cardconf *);
+};
+
+/* A bounded byte queue over a caller's array (iobuf.c). */
+struct iobuf {
+	char		*b_data;
+	size_t		 b_size;
+	size_t		 b_off;		/* of the oldest byte */
+	size_t		 b_len;		/* queued */
+	uint64_t	 b_dropped;	/* by iobuf_put(), in all */
+};
+
+/*
+ * A virtio device over an open file of /dev/micN (vio.c).  The backend
+ * fills in v_card, v_name, v_ready and v_arg, sets v_fd to -1, and builds
+ * the descriptor block with vio_desc(); v_ready is called when a ring of
+ * the device is readable.
+ */
+struct vio {
+	struct card	*v_card;
+	const char	*v_name;	/* the backend, for messages */
+	int		 v_fd;		/* -1: no device */
+	void		(*v_ready)(struct vio *);
+	void		*v_arg;		/* the backend's */
+	size_t		 v_desclen;
+	uint8_t		 v_desc[MIC_MAX_DESC_BLK_SIZE];
+};
+
+/* What a failed COPY_DESC means for the device. */
+enum vio_fate {
+	VIO_RETRY,	/* interrupted: again */
+	VIO_READD,	/* the card broke a ring: close, add it again */
+	VIO_ENDED,	/* removed, or the card was reset: close */
+	VIO_FAILED	/* anything else, logged: close */
 };
 
 struct card {
@@ -192,6 +238,7 @@ void		 addr_lladdr_print(const uint8_t *, char *, size_t);
 _Noreturn void	card_main(struct config *, int, int);
 int		card_io_add(struct card *, int, short,
 		    void (*)(struct card *, int, short, void *), void *);
+void		card_io_events(struct card *, int, short);
 void		card_io_del(struct card *, int);
 
 /* check.c */
@@ -207,6 +254,19 @@ void		 config_print_card(FILE *, const struct cardconf *);
 void		*config_calloc(size_t);
 char		*config_strdup(const char *);
 void		 config_clear_card(struct cardconf *);
+
+/* iobuf.c */
+void		iobuf_init(struct iobuf *, char *, size_t);
+void		iobuf_clear(struct iobuf *);
+size_t		iobuf_len(const struct iobuf *);
+size_t		iobuf_room(const struct iobuf *);
+size_t		iobuf_data(const struct iobuf *, struct iovec *);
+size_t		iobuf_space(const struct iobuf *, struct iovec *);
+void		iobuf_consume(struct iobuf *, size_t);
+void		iobuf_produce(struct iobuf *, size_t);
+size_t		iobuf_put(struct iobuf *, const char *, size_t);
+ssize_t		iobuf_read(struct iobuf *, int);
+ssize_t		iobuf_write(struct iobuf *, int);
 
 /* lex.c */
 struct lex	*lex_new(const char *, const char *, size_t);
@@ -245,5 +305,18 @@ void		proc_stop(void);
 
 /* setting.c */
 const struct keyword *setting_lookup(const char *);
+
+/* vio.c */
+int		vio_desc(struct vio *, int, unsigned int, unsigned int,
+		    const uint8_t *, size_t, const void *, size_t);
+int		vio_open(struct vio *);
+void		vio_close(struct vio *, const char *);
+int		vio_isopen(const struct vio *);
+enum vio_fate	vio_fate(int);
+int		vio_copy(struct vio *, unsigned int, struct iovec *, size_t,
+		    int, size_t *);
+
+/* viocon.c */
+extern const struct backend viocon_backend;
 
 #endif /* !MICD_H */

@@ -200,13 +200,16 @@ unreadable_body()
 
 # The lifecycle: a fake sysfs class, and micd in the background.
 
-# An empty class directory in sys/.
+# An empty class directory in sys/, an empty dev/ (no card has a character
+# device: adding a device fails), the consoles' links in run/.
 setup_sys()
 {
 	setup
-	mkdir sys || atf_fail "cannot create the fake sysfs tree"
+	mkdir sys dev run || atf_fail "cannot create the fake trees"
 	MIC_SYSFS_ROOT=$(pwd)/sys
-	export MIC_SYSFS_ROOT
+	MIC_DEV_ROOT=$(pwd)/dev
+	MICD_RUNDIR=$(pwd)/run
+	export MIC_SYSFS_ROOT MIC_DEV_ROOT MICD_RUNDIR
 }
 
 # mkcard name state [shutdown_status]
@@ -270,10 +273,11 @@ gone()
 	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"
 }
 
-# start [option ...]: micd -d -v on micd.conf in the background.
+# start [option ...]: micd -d -v on micd.conf in the background (without
+# the test's descriptor 3).
 start()
 {
-	"$MICD" -d -v -f micd.conf -p "$(pwd)/micd.pid" "$@" 2>>log &
+	"$MICD" -d -v -f micd.conf -p "$(pwd)/micd.pid" "$@" 2>>log 3>&- &
 	echo $! >bgpid
 	waitlog '^micd: started$'
 }
@@ -663,6 +667,86 @@ startup_errors_cleanup()
 	kill_micd
 }
 
+# The console's pty, without a kernel: the device cannot be added.
+
+is_tty()
+{
+	[ -c "$1" ] && [ "$(stat -L -c %a "$1")" = 600 ]
+}
+
+atf_test_case console cleanup
+console_head()
+{
+	atf_set descr "each card process links a raw pty of mode 0600 at" \
+	    "MICD_RUNDIR/micN.console, says why the device is not added," \
+	    "and removes the link on SIGTERM"
+	atf_set timeout 30
+}
+console_body()
+{
+	setup_sys
+	mkcard mic0 online
+	mkcard mic1 ready
+	printf 'default {\n\tboot on start no\n}\n' >micd.conf
+	start
+	waitlog '^micd: mic0: console: '"$MICD_RUNDIR"'/mic0.console on /dev/'
+	waitlog '^micd: mic1: console: '"$MICD_RUNDIR"'/mic1.console on /dev/'
+	waitlog '^micd: mic0: console: cannot add the device: '"$MIC_DEV_ROOT"'/mic0: '
+	is_tty run/mic0.console || atf_fail "mic0.console is not a 0600 tty"
+	is_tty run/mic1.console || atf_fail "mic1.console is not a 0600 tty"
+	atf_check -o match:'-icanon' -o match:'-echo ' \
+	    stty -F run/mic0.console -a
+	stop
+	atf_check -s exit:1 -o empty grep 'mic1: console: cannot add' log
+	[ ! -e run/mic0.console ] || atf_fail "mic0.console is still there"
+	[ ! -e run/mic1.console ] || atf_fail "mic1.console is still there"
+}
+console_cleanup()
+{
+	kill_micd
+}
+
+atf_test_case console_micconsole cleanup
+console_micconsole_head()
+{
+	atf_set descr "micconsole attaches to micd's pty, and when micd" \
+	    "restarts it says so and attaches to the new one"
+	atf_set timeout 30
+}
+console_micconsole_body()
+{
+	setup_sys
+	MICCONSOLE=$(atf_get_srcdir)/../../../usr.sbin/micconsole/micconsole
+	[ -x "$MICCONSOLE" ] || atf_fail "micconsole is not built"
+	mkcard mic0 online
+	mkconf micd.conf
+	start
+	waitlog '^micd: mic0: console: .* on /dev/'
+	mkfifo input
+	"$MICCONSOLE" mic0 <input >out 2>err 3>&- &
+	echo $! >conspid
+	exec 3>input
+	printf 'typed to nobody\n' >&3
+	stop
+	waitfor "the message of a console gone" grep -q gone err
+	start
+	waitfor "the message of a console back" grep -q back err
+	exec 3>&-
+	wait "$(cat conspid)" || atf_fail "micconsole failed"
+	rm conspid
+	stop
+	atf_check -o inline:"\
+micconsole: mic0: console gone, waiting for it to come back
+micconsole: mic0: console back
+" cat err
+}
+console_micconsole_cleanup()
+{
+	kill_micd
+	[ -f conspid ] && kill -KILL "$(cat conspid)" 2>/dev/null
+	true
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case usage
@@ -683,4 +767,6 @@ atf_init_test_cases()
 	atf_add_test_case sighup
 	atf_add_test_case daemon
 	atf_add_test_case startup_errors
+	atf_add_test_case console
+	atf_add_test_case console_micconsole
 }

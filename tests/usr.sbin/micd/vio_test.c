@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vio.c without a kernel: the descriptor block that ADD_DEVICE gets, what
+ * each COPY_DESC failure means, and the failures of adding a device when
+ * /dev/micN is missing or is not the driver's.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include "mic.h"
+#include "micd.h"
+
+static int	io_fd = -1;
+
+int
+card_io_add(struct card *c, int fd, short events,
+    void (*fn)(struct card *, int, short, void *), void *arg)
+{
+	(void)c;
+	(void)events;
+	(void)fn;
+	(void)arg;
+	io_fd = fd;
+	return (0);
+}
+
+void
+card_io_del(struct card *c, int fd)
+{
+	(void)c;
+	if (fd == io_fd)
+		io_fd = -1;
+}
+
+static void
+ready(struct vio *v)
+{
+	(void)v;
+}
+
+static void
+init(struct vio *v, struct card *c)
+{
+	memset(c, 0, sizeof(*c));
+	(void)snprintf(c->c_name, sizeof(c->c_name), "mic0");
+	memset(v, 0, sizeof(*v));
+	v->v_card = c;
+	v->v_name = "console";
+	v->v_fd = -1;
+	v->v_ready = ready;
+}
+
+ATF_TC(desc);
+ATF_TC_HEAD(desc, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "the console's block: header, two "
+	    "vqconfigs with num 128 (little endian), 4 bytes of host and of "
+	    "guest features, 12 bytes of config; 76 bytes");
+}
+ATF_TC_BODY(desc, tc)
+{
+	static const uint8_t feat[4] = { 0x01, 0x02, 0x03, 0x04 };
+	static const uint8_t conf[12] = { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2 };
+	struct vio v;
+	struct card c;
+	uint8_t want[76];
+
+	init(&v, &c);
+	ATF_REQUIRE_EQ(vio_desc(&v, 3, 2, 128, feat, 4, conf, 12), 0);
+	ATF_CHECK_EQ(v.v_desclen, 76);
+	memset(want, 0, sizeof(want));
+	want[0] = 3;		/* type */
+	want[1] = 2;		/* num_vq */
+	want[2] = 4;		/* feature_len */
+	want[3] = 12;		/* config_len */
+	want[8 + 16] = 128;	/* vqconfig 0: num */
+	want[32 + 16] = 128;	/* vqconfig 1 */
+	memcpy(want + 56, feat, 4);	/* host; guest stays 0 */
+	memcpy(want + 64, conf, 12);
+	ATF_CHECK(memcmp(v.v_desc, want, sizeof(want)) == 0);
+	ATF_CHECK_EQ(v.v_desc[76], 0);
+}
+
+ATF_TC(desc_limits);
+ATF_TC_HEAD(desc_limits, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a block the driver would refuse is "
+	    "refused here: bad type, ring count or size, too many features, "
+	    "too big");
+}
+ATF_TC_BODY(desc_limits, tc)
+{
+	static uint8_t big[255];
+	struct vio v;
+	struct card c;
+
+	init(&v, &c);
+	ATF_CHECK_EQ(vio_desc(&v, 0, 1, 128, NULL, 0, NULL, 0), -1);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK_EQ(vio_desc(&v, -1, 1, 128, NULL, 0, NULL, 0), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 3, 0, 128, NULL, 0, NULL, 0), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 3, 5, 128, NULL, 0, NULL, 0), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 3, 1, 256, NULL, 0, NULL, 0), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 3, 1, 96, NULL, 0, NULL, 0), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 3, 1, 0, NULL, 0, NULL, 0), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 3, 1, 1, big, 33, NULL, 0), -1);
+	/* 8 + 4 * 24 + 2 * 32 + 88 = 256 bytes: at the limit */
+	ATF_CHECK_EQ(vio_desc(&v, 3, 4, 1, big, 32, big, 89), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 3, 4, 1, big, 32, big, 88), 0);
+	ATF_CHECK_EQ(v.v_desclen, 256);
+	ATF_CHECK_EQ(vio_desc(&v, 2, 1, 1, NULL, 0, big, 255), -1);
+	ATF_CHECK_EQ(vio_desc(&v, 1, 1, 1, NULL, 0, NULL, 0), 0);
+}
+
+ATF_TC(fate);
+ATF_TC_HEAD(fate, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "EIO (a broken ring) adds the device "
+	    "again, ENODEV (removed, card reset) ends it, EINTR retries, "
+	    "anything else closes it");
+}
+ATF_TC_BODY(fate, tc)
+{
+	ATF_CHECK_EQ(vio_fate(EIO), VIO_READD);
+	ATF_CHECK_EQ(vio_fate(ENODEV), VIO_ENDED);
+	ATF_CHECK_EQ(vio_fate(EINTR), VIO_RETRY);
+	ATF_CHECK_EQ(vio_fate(EINVAL), VIO_FAILED);
+	ATF_CHECK_EQ(vio_fate(EFAULT), VIO_FAILED);
+	ATF_CHECK_EQ(vio_fate(EAGAIN), VIO_FAILED);
+}
+
+ATF_TC(open_fails);
+ATF_TC_HEAD(open_fails, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "with no /dev/micN, or a file that is "
+	    "not the driver's, the device is not added, nothing stays open, "
+	    "and COPY_DESC says the device is gone");
+}
+ATF_TC_BODY(open_fails, tc)
+{
+	struct vio v;
+	struct card c;
+	size_t len;
+	int fd;
+
+	ATF_REQUIRE(mkdir("dev", 0755) == 0);
+	ATF_REQUIRE(setenv("MIC_DEV_ROOT", "dev", 1) == 0);
+	init(&v, &c);
+	ATF_REQUIRE_EQ(vio_desc(&v, 3, 2, 128, NULL, 0, NULL, 0), 0);
+	ATF_CHECK_EQ(vio_open(&v), -1);
+	ATF_CHECK_EQ(v.v_fd, -1);
+	fd = open("dev/mic0", O_WRONLY | O_CREAT, 0600);
+	ATF_REQUIRE(fd != -1);
+	(void)close(fd);
+	ATF_CHECK_EQ(vio_open(&v), -1);		/* ENOTTY */
+	ATF_CHECK_EQ(v.v_fd, -1);
+	ATF_CHECK_EQ(io_fd, -1);
+	ATF_CHECK(!vio_isopen(&v));
+	len = 1;
+	ATF_CHECK_EQ(vio_copy(&v, 0, NULL, 0, 0, &len), -1);
+	ATF_CHECK_EQ(len, 0);
+	vio_close(&v, "removed");		/* harmless */
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, desc);
+	ATF_TP_ADD_TC(tp, desc_limits);
+	ATF_TP_ADD_TC(tp, fate);
+	ATF_TP_ADD_TC(tp, open_fails);
+	return (atf_no_error());
+}

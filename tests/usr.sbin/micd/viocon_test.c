@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * viocon.c over a fake device: the vio_*() functions here play the card's
+ * two rings in memory (COPY_DESC as ABI.md and protocol.md describe it),
+ * and card_io_*() record what the backend asks to poll, so that the test
+ * runs the pty, the console log and the buffering with no kernel.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include "mic.h"
+#include "micd.h"
+
+#define FAKE_CHAINS	1024
+
+/* The card: chains on its transmitq, buffers on its receiveq. */
+static struct {
+	struct vio	*f_vio;
+	int		 f_open;
+	int		 f_opens;
+	char		*f_tx[FAKE_CHAINS];	/* chains, card to host */
+	size_t		 f_txlen[FAKE_CHAINS];
+	size_t		 f_txhead, f_txtail;
+	size_t		 f_rx[FAKE_CHAINS];	/* buffer sizes, host to card */
+	size_t		 f_rxhead, f_rxtail;
+	int		 f_held;	/* a receive buffer in progress */
+	int		 f_holds;	/* COPY_DESC of nothing */
+	char		 f_got[1 << 16];	/* what the card received */
+	size_t		 f_gotlen;
+	/* card_io */
+	int		 f_fd;
+	short		 f_events;
+	void		(*f_fn)(struct card *, int, short, void *);
+	void		*f_arg;
+} fake;
+
+static struct card	 card;
+static struct cardconf	 conf;
+
+int
+vio_desc(struct vio *v, int type, unsigned int nvq, unsigned int num,
+    const uint8_t *feat, size_t featlen, const void *config, size_t conflen)
+{
+	(void)feat;
+	(void)config;
+	ATF_CHECK_EQ(type, 3);
+	ATF_CHECK_EQ(nvq, 2);
+	ATF_CHECK_EQ(num, 128);
+	ATF_CHECK_EQ(featlen, 4);
+	ATF_CHECK_EQ(conflen, 12);
+	fake.f_vio = v;
+	return (0);
+}
+
+int
+vio_open(struct vio *v)
+{
+	v->v_fd = 1000;
+	fake.f_open = 1;
+	fake.f_opens++;
+	return (0);
+}
+
+void
+vio_close(struct vio *v, const char *why)
+{
+	(void)why;
+	v->v_fd = -1;
+	fake.f_open = 0;
+	fake.f_held = 0;
+}
+
+int
+vio_isopen(const struct vio *v)
+{
+	return (v->v_fd != -1);
+}
+
+/* Copy from the chain p, len bytes, into iov: the bytes copied. */
+static size_t
+fake_scatter(const char *p, size_t len, struct iovec *iov, size_t iovcnt)
+{
+	size_t i, n, done;
+
+	for (i = done = 0; i < iovcnt && done < len; i++) {
+		n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
+		memcpy(iov[i].iov_base, p + done, n);
+		done += n;
+	}
+	return (done);
+}
+
+/* Copy iov into a receive buffer of size room, at the end of f_got. */
+static size_t
+fake_gather(size_t room, struct iovec *iov, size_t iovcnt)
+{
+	size_t i, n, done;
+
+	for (i = done = 0; i < iovcnt && done < room; i++) {
+		n = iov[i].iov_len < room - done ? iov[i].iov_len :
+		    room - done;
+		memcpy(fake.f_got + fake.f_gotlen + done, iov[i].iov_base, n);
+		done += n;
+	}
+	fake.f_gotlen += done;
+	return (done);
+}
+
+int
+vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
+    int update, size_t *lenp)
+{
+	*lenp = 0;
+	ATF_REQUIRE(v->v_fd != -1);
+	if (r == 1) {
+		ATF_CHECK(update);
+		if (fake.f_txhead == fake.f_txtail)
+			return (0);
+		*lenp = fake_scatter(fake.f_tx[fake.f_txhead],
+		    fake.f_txlen[fake.f_txhead], iov, iovcnt);
+		free(fake.f_tx[fake.f_txhead++]);
+		return (0);
+	}
+	ATF_REQUIRE_EQ(r, 0);
+	if (fake.f_rxhead == fake.f_rxtail)
+		return (0);
+	if (iovcnt == 0) {
+		ATF_CHECK(!update);
+		fake.f_holds++;
+		fake.f_held = 1;
+		return (0);
+	}
+	ATF_CHECK(update);
+	*lenp = fake_gather(fake.f_rx[fake.f_rxhead++], iov, iovcnt);
+	fake.f_held = 0;
+	return (0);
+}
+
+int
+card_io_add(struct card *c, int fd, short events,
+    void (*fn)(struct card *, int, short, void *), void *arg)
+{
+	(void)c;
+	fake.f_fd = fd;
+	fake.f_events = events;
+	fake.f_fn = fn;
+	fake.f_arg = arg;
+	return (0);
+}
+
+void
+card_io_events(struct card *c, int fd, short events)
+{
+	(void)c;
+	ATF_CHECK_EQ(fd, fake.f_fd);
+	fake.f_events = events;
+}
+
+void
+card_io_del(struct card *c, int fd)
+{
+	(void)c;
+	ATF_CHECK_EQ(fd, fake.f_fd);
+	fake.f_fd = -1;
+}
+
+/* The card writes p, as one chain. */
+static void
+card_tx(const void *p, size_t len)
+{
+	ATF_REQUIRE(fake.f_txtail < FAKE_CHAINS);
+	fake.f_tx[fake.f_txtail] = malloc(len);
+	ATF_REQUIRE(fake.f_tx[fake.f_txtail] != NULL);
+	memcpy(fake.f_tx[fake.f_txtail], p, len);
+	fake.f_txlen[fake.f_txtail++] = len;
+}
+
+/* The card posts a receive buffer of len bytes. */
+static void
+card_rx(size_t len)
+{
+	ATF_REQUIRE(fake.f_rxtail < FAKE_CHAINS);
+	fake.f_rx[fake.f_rxtail++] = len;
+}
+
+/*
+ * The device is readable, as poll(2) says it (level-triggered): while a
+ * transmit chain is there, or a receive buffer that micd does not hold.
+ * micd must leave the device idle after a few rounds: no busy loop.
+ */
+static void
+ready(void)
+{
+	int i;
+
+	for (i = 0; fake.f_open && (fake.f_txhead != fake.f_txtail ||
+	    (fake.f_rxhead != fake.f_rxtail && !fake.f_held)); i++) {
+		ATF_REQUIRE(i < 100);
+		fake.f_vio->v_ready(fake.f_vio);
+	}
+}
+
+/* Serve the pty master as the poll loop would, until it is idle. */
+static void
+pump(void)
+{
+	struct pollfd pfd;
+	int i;
+
+	for (i = 0; i < 1000 && fake.f_fd != -1; i++) {
+		pfd.fd = fake.f_fd;
+		pfd.events = fake.f_events;
+		if (poll(&pfd, 1, 0) <= 0 || (pfd.revents & pfd.events) == 0)
+			return;
+		fake.f_fn(&card, pfd.fd, pfd.revents, fake.f_arg);
+	}
+}
+
+/* A card process for mic0 with its console log at log, links in run/. */
+static void
+start(const char *log)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.f_fd = -1;
+	memset(&card, 0, sizeof(card));
+	memset(&conf, 0, sizeof(conf));
+	(void)snprintf(card.c_name, sizeof(card.c_name), "mic0");
+	conf.cc_conslog = log == NULL ? NULL : strdup(log);
+	card.c_conf = &conf;
+	ATF_REQUIRE(mkdir("run", 0755) == 0 || errno == EEXIST);
+	ATF_REQUIRE(setenv("MICD_RUNDIR", "run", 1) == 0);
+	viocon_backend.b_init(&card);
+	ATF_REQUIRE(fake.f_fd != -1);
+	ATF_REQUIRE_EQ(viocon_backend.b_start(&card), 0);
+}
+
+static int
+attach(void)
+{
+	int fd;
+
+	fd = open("run/mic0.console", O_RDWR | O_NOCTTY | O_NONBLOCK);
+	ATF_REQUIRE(fd != -1);
+	return (fd);
+}
+
+/* Read what the pty has for a reader, at most len bytes, serving it. */
+static size_t
+readall(int fd, char *buf, size_t len)
+{
+	struct pollfd pfd;
+	size_t done;
+	ssize_t n;
+
+	done = 0;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		pump();
+		if (done == len || poll(&pfd, 1, 200) <= 0 ||
+		    (n = read(fd, buf + done, len - done)) <= 0)
+			return (done);
+		done += (size_t)n;
+	}
+}
+
+static size_t
+filesize(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == -1)
+		return (0);
+	return ((size_t)sb.st_size);
+}
+
+ATF_TC(pty);
+ATF_TC_HEAD(pty, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "the link points to a raw pty slave "
+	    "of mode 0600; it is removed at exit, the pty is closed");
+}
+ATF_TC_BODY(pty, tc)
+{
+	struct termios t;
+	struct stat sb;
+	char target[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	start(NULL);
+	n = readlink("run/mic0.console", target, sizeof(target) - 1);
+	ATF_REQUIRE(n > 0);
+	target[n] = '\0';
+	ATF_CHECK(strncmp(target, "/dev/pts/", 9) == 0);
+	fd = attach();
+	ATF_REQUIRE(fstat(fd, &sb) == 0);
+	ATF_CHECK_EQ(sb.st_mode & 0777, 0600);
+	ATF_REQUIRE(tcgetattr(fd, &t) == 0);
+	ATF_CHECK((t.c_lflag & (ICANON | ECHO | ISIG)) == 0);
+	ATF_CHECK((t.c_oflag & OPOST) == 0);
+	viocon_backend.b_stop(&card);
+	ATF_CHECK(!fake.f_open);
+	viocon_backend.b_exit(&card);
+	ATF_CHECK(access("run/mic0.console", F_OK) == -1);
+	ATF_CHECK_EQ(fake.f_fd, -1);
+	ATF_CHECK(read(fd, target, 1) <= 0);	/* hung up */
+	(void)close(fd);
+}
+
+ATF_TC(output);
+ATF_TC_HEAD(output, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "what the card writes reaches the pty "
+	    "unchanged and is appended to the console log");
+}
+ATF_TC_BODY(output, tc)
+{
+	char buf[256];
+	int fd;
+
+	start("log/mic0.console");	/* log/ is created */
+	fd = attach();
+	card_tx("hello\r\n", 7);
+	card_tx("", 0);
+	card_tx("\000world", 6);
+	ready();
+	pump();
+	ATF_REQUIRE_EQ(readall(fd, buf, sizeof(buf)), 13);
+	ATF_CHECK(memcmp(buf, "hello\r\n\000world", 13) == 0);
+	atf_utils_compare_file("log/mic0.console", "hello\r\n");
+	ATF_CHECK_EQ(filesize("log/mic0.console"), 13);
+	viocon_backend.b_exit(&card);
+	(void)close(fd);
+}
+
+ATF_TC(input);
+ATF_TC_HEAD(input, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "what is written to the pty waits for "
+	    "receive buffers, fills them in order, and when there is nothing "
+	    "to send micd holds a buffer");
+}
+ATF_TC_BODY(input, tc)
+{
+	int fd;
+
+	start(NULL);
+	fd = attach();
+	ready();
+	ATF_CHECK_EQ(fake.f_holds, 0);		/* no buffer yet */
+	card_rx(4);
+	ready();
+	ATF_CHECK_EQ(fake.f_holds, 1);
+	ATF_CHECK(fake.f_held);
+	ATF_REQUIRE_EQ(write(fd, "abcdefghij", 10), 10);
+	pump();
+	ATF_CHECK_EQ(fake.f_gotlen, 4);		/* the held one, filled */
+	card_rx(4);
+	card_rx(4);
+	card_rx(8);
+	ready();
+	ATF_REQUIRE_EQ(fake.f_gotlen, 10);
+	ATF_CHECK(memcmp(fake.f_got, "abcdefghij", 10) == 0);
+	ATF_CHECK(fake.f_held);			/* the 8 bytes one */
+	ATF_CHECK_EQ(fake.f_events & POLLIN, POLLIN);
+	viocon_backend.b_exit(&card);
+	(void)close(fd);
+}
+
+ATF_TC(input_full);
+ATF_TC_HEAD(input_full, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "with no receive buffers micd keeps "
+	    "at most 4 KiB and stops reading the pty; nothing is lost");
+}
+ATF_TC_BODY(input_full, tc)
+{
+	static char in[16384];
+	size_t i, w;
+	ssize_t n;
+	int fd;
+
+	start(NULL);
+	fd = attach();
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i * 7 + i / 251);
+	n = write(fd, in, sizeof(in));
+	ATF_REQUIRE(n > 4096);
+	w = (size_t)n;
+	pump();
+	ATF_CHECK_EQ(fake.f_events & POLLIN, 0);	/* full */
+	for (i = 0; fake.f_gotlen < sizeof(in); i++) {
+		ATF_REQUIRE(i < 1000);
+		if (w < sizeof(in) &&
+		    (n = write(fd, in + w, sizeof(in) - w)) > 0)
+			w += (size_t)n;
+		card_rx(1000);
+		ready();
+		pump();
+	}
+	ATF_REQUIRE_EQ(fake.f_gotlen, sizeof(in));
+	ATF_CHECK(memcmp(fake.f_got, in, sizeof(in)) == 0);
+	viocon_backend.b_exit(&card);
+	(void)close(fd);
+}
+
+ATF_TC(unread);
+ATF_TC_HEAD(unread, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "when nobody reads the pty, the card "
+	    "is drained all the same, the log gets everything, and a reader "
+	    "that comes later gets the newest output");
+}
+ATF_TC_BODY(unread, tc)
+{
+	static char chain[4096], out[1 << 20], got[1 << 20];
+	size_t i, j, n, total;
+	int fd;
+
+	start("mic0.console");
+	total = 0;
+	for (i = 0; i < 256; i++) {
+		for (j = 0; j < sizeof(chain); j++)
+			chain[j] = (char)((total + j) * 31 / 7);
+		memcpy(out + total, chain, sizeof(chain));
+		total += sizeof(chain);
+		card_tx(chain, sizeof(chain));
+		if (i % 16 == 15) {
+			ready();
+			pump();
+		}
+	}
+	ATF_CHECK_EQ(fake.f_txhead, fake.f_txtail);	/* all drained */
+	ATF_CHECK_EQ(filesize("mic0.console"), total);
+	fd = attach();
+	pump();
+	n = readall(fd, got, sizeof(got));
+	ATF_REQUIRE(n >= 65536);
+	ATF_CHECK(n < total);
+	ATF_CHECK(memcmp(got + n - 65536, out + total - 65536, 65536) == 0);
+	viocon_backend.b_exit(&card);
+	(void)close(fd);
+}
+
+ATF_TC(stopped);
+ATF_TC_HEAD(stopped, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "while the card is down the pty stays, "
+	    "and what is typed to it is dropped; a new log is opened at the "
+	    "next boot and when the setting changes");
+}
+ATF_TC_BODY(stopped, tc)
+{
+	struct cardconf old;
+	char buf[16];
+	int fd;
+
+	start("one");
+	fd = attach();
+	card_tx("1", 1);
+	ready();
+	viocon_backend.b_stop(&card);
+	ATF_REQUIRE_EQ(write(fd, "lost", 4), 4);
+	pump();
+	ATF_CHECK(access("run/mic0.console", F_OK) == 0);
+	ATF_REQUIRE_EQ(viocon_backend.b_start(&card), 0);
+	ATF_CHECK_EQ(fake.f_opens, 2);
+	card_rx(16);
+	ready();
+	ATF_CHECK_EQ(fake.f_gotlen, 0);
+	ATF_REQUIRE(rename("one", "one.0") == 0);	/* rotated */
+	card_tx("2", 1);
+	ready();
+	old = conf;
+	conf.cc_conslog = strdup("two");
+	viocon_backend.b_config(&card, &old);
+	card_tx("3", 1);
+	ready();
+	pump();
+	atf_utils_compare_file("one.0", "1");
+	atf_utils_compare_file("one", "2");
+	atf_utils_compare_file("two", "3");
+	ATF_CHECK_EQ(readall(fd, buf, sizeof(buf)), 3);
+	viocon_backend.b_exit(&card);
+	(void)close(fd);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, pty);
+	ATF_TP_ADD_TC(tp, output);
+	ATF_TP_ADD_TC(tp, input);
+	ATF_TP_ADD_TC(tp, input_full);
+	ATF_TP_ADD_TC(tp, unread);
+	ATF_TP_ADD_TC(tp, stopped);
+	return (atf_no_error());
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A virtio device of the card, served over one open file of /dev/micN
+ * (ABI.md section 2): its descriptor block, ADD_DEVICE, COPY_DESC, and what
+ * befalls a device.  A ring the card breaks (EIO) costs one line and a new
+ * device; a device that ends (POLLERR, ENODEV: a card reset or a removal)
+ * is closed and comes back when the card boots again.  Opening /dev/micN
+ * (privileged) is done only here, in vio_open().
+ */
+
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/mic_common.h>
+#include <linux/mic_ioctl.h>
+
+#include "mic.h"
+#include "micd.h"
+
+static void	vio_event(struct card *, int, short, void *);
+static void	vio_put16(uint8_t *, uint16_t);
+static int	vio_add(struct vio *);
+
+/* Little-endian 16 bits, at any alignment. */
+static void
+vio_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v & 0xff);
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/*
+ * Build the descriptor block of v for ADD_DEVICE: virtio device type,
+ * nvq rings of num entries, host features (featlen bytes, the guest's as
+ * many zeros), the config space.  -1 with EINVAL if it breaks a limit of
+ * the ABI, which the caller's constants should never do.
+ */
+int
+vio_desc(struct vio *v, int type, unsigned int nvq, unsigned int num,
+    const uint8_t *feat, size_t featlen, const void *config, size_t conflen)
+{
+	struct mic_device_desc d;
+	uint8_t *p;
+	unsigned int i;
+	size_t len;
+
+	len = sizeof(d) + nvq * sizeof(struct mic_vqconfig) + 2 * featlen +
+	    conflen;
+	if (type <= 0 || type > 127 || nvq == 0 || nvq > MIC_MAX_VRINGS ||
+	    num == 0 || num > MIC_MAX_VRING_ENTRIES || (num & (num - 1)) != 0 ||
+	    featlen > 32 || conflen > 255 || len > sizeof(v->v_desc) ||
+	    ((len + 7) & ~(size_t)7) > MIC_MAX_DESC_BLK_SIZE) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memset(v->v_desc, 0, sizeof(v->v_desc));
+	memset(&d, 0, sizeof(d));
+	d.type = (int8_t)type;
+	d.num_vq = (uint8_t)nvq;
+	d.feature_len = (uint8_t)featlen;
+	d.config_len = (uint8_t)conflen;
+	memcpy(v->v_desc, &d, sizeof(d));
+	p = v->v_desc + sizeof(d);
+	for (i = 0; i < nvq; i++, p += sizeof(struct mic_vqconfig))
+		vio_put16(p + offsetof(struct mic_vqconfig, num),
+		    (uint16_t)num);
+	if (featlen > 0)
+		memcpy(p, feat, featlen);
+	p += 2 * featlen;
+	if (conflen > 0)
+		memcpy(p, config, conflen);
+	v->v_desclen = len;
+	return (0);
+}
+
+/*
+ * Open /dev/micN and add the device to the card; it is served from the
+ * card's poll loop from then on.  Every failure is logged here.
+ */
+int
+vio_open(struct vio *v)
+{
+	char path[MIC_ATTR_MAX];
+	struct card *c;
+
+	c = v->v_card;
+	if (v->v_fd != -1)
+		return (0);
+	if (mic_card_devpath(c->c_name, path, sizeof(path)) == -1) {
+		log_warn("%s: %s: device", c->c_name, v->v_name);
+		return (-1);
+	}
+	v->v_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (v->v_fd == -1) {
+		log_warn("%s: %s: cannot add the device: %s", c->c_name,
+		    v->v_name, path);
+		return (-1);
+	}
+	return (vio_add(v));
+}
+
+static int
+vio_add(struct vio *v)
+{
+	struct card *c;
+
+	c = v->v_card;
+	if (ioctl(v->v_fd, MIC_VIRTIO_ADD_DEVICE, v->v_desc) == -1) {
+		log_warn("%s: %s: cannot add the device", c->c_name,
+		    v->v_name);
+		(void)close(v->v_fd);
+		v->v_fd = -1;
+		return (-1);
+	}
+	if (card_io_add(c, v->v_fd, POLLIN, vio_event, v) == -1) {
+		log_warn("%s: %s: cannot serve the device", c->c_name,
+		    v->v_name);
+		(void)close(v->v_fd);
+		v->v_fd = -1;
+		return (-1);
+	}
+	log_info("%s: %s: device added", c->c_name, v->v_name);
+	return (0);
+}
+
+/* Remove the device from the card (the driver finishes in the background). */
+void
+vio_close(struct vio *v, const char *why)
+{
+	if (v->v_fd == -1)
+		return;
+	card_io_del(v->v_card, v->v_fd);
+	(void)close(v->v_fd);
+	v->v_fd = -1;
+	if (why != NULL)
+		log_info("%s: %s: device %s", v->v_card->c_name, v->v_name,
+		    why);
+}
+
+int
+vio_isopen(const struct vio *v)
+{
+	return (v->v_fd != -1);
+}
+
+/* What a failed COPY_DESC, with errno errnum, means for the device. */
+enum vio_fate
+vio_fate(int errnum)
+{
+	switch (errnum) {
+	case EINTR:
+		return (VIO_RETRY);
+	case EIO:
+		return (VIO_READD);
+	case ENODEV:
+		return (VIO_ENDED);
+	default:
+		return (VIO_FAILED);
+	}
+}
+
+/*
+ * COPY_DESC on ring r of v: from the card into iov, or from iov into the
+ * card; with update, complete the chain.  *lenp is the bytes copied, 0 if
+ * the ring has no chain.  -1 if the device is gone: it was closed (and,
+ * after a broken ring, added again), and the caller stops serving it for
+ * now.
+ */
+int
+vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
+    int update, size_t *lenp)
+{
+	struct mic_copy_desc cd;
+	const char *name;
+
+	*lenp = 0;
+	if (v->v_fd == -1)
+		return (-1);
+	memset(&cd, 0, sizeof(cd));
+	cd.iov = iov;
+	cd.iovcnt = (uint32_t)iovcnt;
+	cd.vr_idx = (uint8_t)r;
+	cd.update_used = update != 0;
+	while (ioctl(v->v_fd, MIC_VIRTIO_COPY_DESC, &cd) == -1) {
+		name = v->v_card->c_name;
+		switch (vio_fate(errno)) {
+		case VIO_RETRY:
+			continue;
+		case VIO_READD:
+			log_warnx("%s: %s: the card broke the ring rules, "
+			    "adding the device again", name, v->v_name);
+			vio_close(v, NULL);
+			(void)vio_open(v);
+			return (-1);
+		case VIO_ENDED:
+			vio_close(v, "ended");
+			return (-1);
+		case VIO_FAILED:
+			log_warn("%s: %s: ring %u", name, v->v_name, r);
+			vio_close(v, "closed");
+			return (-1);
+		}
+	}
+	*lenp = cd.out_len;
+	return (0);
+}
+
+/* The device's descriptor: readable rings, or the device ended. */
+static void
+vio_event(struct card *c, int fd, short revents, void *arg)
+{
+	struct vio *v = arg;
+
+	(void)c;
+	(void)fd;
+	if ((revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
+		vio_close(v, "ended");
+		return;
+	}
+	if ((revents & POLLIN) != 0)
+		v->v_ready(v);
+}
