@@ -7,7 +7,7 @@
 # drives the card through its console and prints what it saw; the case
 # checks the lines and that no kernel log has a WARNING, BUG or Oops.
 
-VMIC_TOOLS=viotest
+VMIC_TOOLS="viotest ../card/card-hostile.img"
 . "$(atf_get_srcdir)/../vmic.subr"
 
 # The helpers of the host scripts of this file.
@@ -195,12 +195,16 @@ con_open mic0
 con_login
 con_run 'echo alive-$((6 * 7))' "alive-42"
 echo "card: alive after micd came back"
+micctl log mic0 >/tmp/log || fail "micctl log"
+echo "card: removed $(grep -c "virtio: virtio[0-9]*: removing it" /tmp/log)," \
+    "added $(grep -c "virtio: virtio[0-9]*: type 3" /tmp/log)"
 expect mic0 state online
 kill -TERM $micd
 wait $micd
 EOF
 	vmic_run
-	vmic_check "^micd: killed$" "^card: alive after micd came back$"
+	vmic_check "^micd: killed$" "^card: alive after micd came back$" \
+	    "^card: removed 1, added 2$"
 }
 
 vmic_case hotplug "devices added to and removed from a running card:" \
@@ -277,10 +281,54 @@ EOF
 	    "^hotplug: block device removed$"
 }
 
+HOSTILE_CASES="addr_beyond,len_overflow,loop,next_range,avail_jump,indirect,order"
+
+vmic_case hostile "two cards under micd, mic0 hostile: it breaks each ring" \
+    "rule in turn on its console; each time micd logs one line and adds" \
+    "the device again, and mic1's console keeps working"
+hostile_body()
+{
+	virtio_script <<EOF
+cp \$SHARE/card-hostile.img /lib/firmware/mic/hostile.image ||
+    fail "no card-hostile.img"
+micd_start <<'CONF'
+default {
+	boot on start yes
+}
+card mic0 {
+	ramdisk "mic/hostile.image"
+	cmdline "micemu.skip=virtio_console mic_hostile.cases=$HOSTILE_CASES"
+}
+CONF
+waitstate mic1 online
+con_open mic1
+con_login
+con_run 'echo one-\$((6 * 7))' "one-42"
+micd_log "mic0: console: the card broke the ring rules, adding the device again" 300 7
+waitfor 120 grep -q "good chain 8" /var/log/micd/mic0.console ||
+    fail "mic0: no good chain after the last case: \$(tail -c 300 /var/log/micd/mic0.console)"
+echo "mic0: good chain 8 after the 7 cases"
+echo "micd: \$(grep -c "mic0: console: the card broke the ring rules" /tmp/micd.log) re-adds"
+grep "mic0" /tmp/micd.log | grep -v "state\|console: device" | sed "s/^/micd.log: /"
+echo "host: \$(dmesg | grep -c "mic0: .*broken") broken rings"
+grep -q "mic1: .*broken" /tmp/micd.log && fail "mic1 touched"
+con_run 'echo two-\$((6 * 7))' "two-42"
+echo "mic1: console still works"
+expect mic0 state online
+expect mic1 state online
+kill -TERM \$micd
+wait \$micd
+EOF
+	vmic_run -c 2
+	vmic_check "^mic0: good chain 8 after the 7 cases$" "^micd: 7 re-adds$" \
+	    "^host: 7 broken rings$" "^mic1: console still works$"
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case console
 	atf_add_test_case reboot
 	atf_add_test_case micd_kill
 	atf_add_test_case hotplug
+	atf_add_test_case hostile
 }
