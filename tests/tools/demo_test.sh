@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# The README's main job (tools/demo.sh) runs to its end: the virtual card
-# boots through the real driver, goes online, and its log is read back.
+# The README's main job (tools/demo.sh) runs to its end: micd boots the
+# virtual card through the real driver, its log is read back, and a
+# command runs on its console through micconsole.
 
 atf_test_case demo
 demo_head()
 {
-	atf_set descr "tools/demo.sh without a terminal boots mic0 online" \
-	    "and shows the card's log; it exits 0"
+	atf_set descr "tools/demo.sh without a terminal boots mic0 online," \
+	    "shows the card's log, runs a command on its console; it exits 0"
 	atf_set timeout 600
 }
 demo_body()
@@ -21,6 +22,10 @@ demo_body()
 	    atf_fail "no online status line"
 	grep -q 'mic_card .*device page at' out ||
 	    atf_fail "the card's log does not show mic_card's device page"
+	grep -q '^Linux card 6\.1\.' out ||
+	    atf_fail "no uname -a from the card's console"
+	grep -q '^card says 42' out ||
+	    atf_fail "the command on the card's console did not run"
 	! grep -Eq 'WARNING|BUG|Oops' out || atf_fail "a kernel warning"
 }
 

@@ -175,11 +175,7 @@ echo "frozen card reset"
 bootwait mic0
 echo "online again"
 EOF
-	vmic_start
-	vmic_await freeze
-	vmic_freeze mic0
-	vmic_answer freeze
-	vmic_wait
+	vmic_run_frozen mic0
 	vmic_check "^states: online ready$" "^card frozen$" \
 	    "^frozen card reset$" "^online again$"
 }

@@ -106,11 +106,7 @@ $M /dev/mic0 busy || fail "micioctl busy"
 resetwait mic0
 dmesg | grep "did not acknowledge the removal"
 EOF
-	vmic_start
-	vmic_await freeze
-	vmic_freeze mic0
-	vmic_answer freeze
-	vmic_wait
+	vmic_run_frozen mic0
 	vmic_check "^ADD_DEVICE on an online card: ok$" "^CONFIG_CHANGE: ok$" \
 	    "^CONFIG_CHANGE while one is pending: EBUSY$" \
 	    "^end: POLLERR$" "^COPY_DESC after the end: ENODEV$" \

@@ -84,6 +84,14 @@ con_login() {
 	con_send root
 	con_expect "# "
 }
+# micd_up card: micd, with every card booting at start; the card online,
+# micconsole attached to it and logged in.
+micd_up() {
+	printf "default {\n\tboot on start yes\n}\n" | micd_start
+	waitstate $1 online
+	con_open $1
+	con_login
+}
 # con_run command pattern: run it on the card, until its output matches.
 con_run() {
 	con_mark
@@ -113,15 +121,8 @@ vmic_case console "micd serves the console: through micconsole, log in" \
 console_body()
 {
 	virtio_script <<'EOF'
-micd_start <<'CONF'
-default {
-	boot on start yes
-}
-CONF
-waitstate mic0 online
+micd_up mic0
 micd_log "mic0: console: device added"
-con_open mic0
-con_login
 con_run 'echo con-$((6 * 7))' "con-42"
 echo "console: command ran"
 grep -q "con-42" /var/log/micd/mic0.console ||
@@ -141,14 +142,7 @@ vmic_case reboot "the card reboots itself: micd resets and boots it," \
 reboot_body()
 {
 	virtio_script <<'EOF'
-micd_start <<'CONF'
-default {
-	boot on start yes
-}
-CONF
-waitstate mic0 online
-con_open mic0
-con_login
+micd_up mic0
 con_run 'echo before-$((6 * 7))' "before-42"
 con_send "reboot"
 micd_log "mic0: reset after restart, will boot"
@@ -172,14 +166,7 @@ vmic_case micd_kill "micd killed with SIGKILL while the card writes to" \
 micd_kill_body()
 {
 	virtio_script <<'EOF'
-micd_start <<'CONF'
-default {
-	boot on start yes
-}
-CONF
-waitstate mic0 online
-con_open mic0
-con_login
+micd_up mic0
 con_run 'i=0; while :; do i=$((i + 1)); echo "spam $i"; done' "spam 100"
 killall -KILL micd
 echo "micd: killed"
@@ -213,14 +200,7 @@ vmic_case hotplug "devices added to and removed from a running card:" \
 hotplug_body()
 {
 	virtio_script <<'EOF'
-micd_start <<'CONF'
-default {
-	boot on start yes
-}
-CONF
-waitstate mic0 online
-con_open mic0
-con_login
+micd_up mic0
 mkfifo /tmp/vt.in
 viotest mic0 </tmp/vt.in >/tmp/vt.out 2>&1 &
 vt=$!
