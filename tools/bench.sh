@@ -175,7 +175,7 @@ t1=$(ticks)
 u1=$(cut -d ' ' -f 1 /proc/uptime)
 echo "bench: micd ticks $((t1 - t0)) hz $(getconf CLK_TCK 2>/dev/null || echo 100) seconds $u0 $u1"
 for p in $(pidof micd); do
-	echo "bench: micd rss $p $(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$p/status) $(tr '\0' ' ' </proc/$p/cmdline)"
+	echo "bench: micd rss $p $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$p/status) $(tr '\0' ' ' </proc/$p/cmdline)"
 done
 kill -TERM $(pidof micd)
 EOF
