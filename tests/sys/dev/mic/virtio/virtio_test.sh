@@ -9,112 +9,7 @@
 
 VMIC_TOOLS="viotest ../card/card-hostile.img"
 . "$(atf_get_srcdir)/../vmic.subr"
-
-# The helpers of the host scripts of this file.
-VIRTIO_PRELUDE='
-cp $SHARE/viotest /bin/viotest
-# waitfor seconds command...: until the command succeeds.
-waitfor() {
-	t=$1
-	shift
-	n=0
-	until "$@"; do
-		n=$((n + 1))
-		[ $n -le $((t * 10)) ] || return 1
-		usleep 100000
-	done
-}
-# micd_start: micd in the foreground (its log in /tmp/micd.log), with
-# the configuration on standard input.
-micd_start() {
-	mkdir -p /var/log/micd /run/micd
-	cat >/etc/micd.conf
-	micd -d -f /etc/micd.conf >>/tmp/micd.log 2>&1 &
-	micd=$!
-}
-# micd_log pattern [seconds [count]]: until micd logged count lines
-# (default 1) with it.
-micd_logged() {
-	[ "$(grep -c "$1" /tmp/micd.log)" -ge "$2" ]
-}
-micd_log() {
-	waitfor "${2:-120}" micd_logged "$1" "${3:-1}" ||
-	    fail "micd did not log \"$1\" ${3:-1} times: $(tail -n 20 /tmp/micd.log)"
-}
-# con_open card: micconsole on the card, its input a fifo held open on
-# file descriptor 3, its output in /tmp/card.out.
-con_open() {
-	waitfor 120 test -e /run/micd/$1.console ||
-	    fail "$1: no console in /run/micd: $(tail -n 20 /tmp/micd.log)"
-	rm -f /tmp/$1.in
-	mkfifo /tmp/$1.in
-	micconsole $1 </tmp/$1.in >/tmp/$1.out 2>/tmp/$1.err &
-	con=$!
-	exec 3>/tmp/$1.in
-	con_card=$1
-	con_mark
-}
-# con_send text: a line to the console.
-con_send() {
-	printf "%s\r" "$1" >&3
-}
-# con_mark: later con_expect look only at what comes after this.
-con_mark() {
-	con_at=$(wc -c </tmp/$con_card.out)
-}
-# con_expect pattern [seconds]: until the console printed it.
-con_new() {
-	tail -c +$((con_at + 1)) /tmp/$con_card.out | grep -q "$1"
-}
-con_expect() {
-	waitfor "${2:-120}" con_new "$1" ||
-	    fail "$con_card: console: no \"$1\" in: $(tail -c +$((con_at + 1)) /tmp/$con_card.out | tail -c 600)"
-}
-# con_login: at the login prompt, as root (no password on the card).
-con_login() {
-	con_mark
-	n=0
-	until con_new "login:"; do
-		con_send ""
-		n=$((n + 1))
-		[ $n -le 60 ] || fail "$con_card: console: no login prompt: $(tail -c 600 /tmp/$con_card.out)"
-		sleep 2
-	done
-	con_mark
-	con_send root
-	con_expect "# "
-}
-# micd_up card: micd, with every card booting at start; the card online,
-# micconsole attached to it and logged in.
-micd_up() {
-	printf "default {\n\tboot on start yes\n}\n" | micd_start
-	waitstate $1 online
-	con_open $1
-	con_login
-}
-# con_run command pattern: run it on the card, until its output matches.
-con_run() {
-	con_mark
-	con_send "$1"
-	con_expect "$2" "${3:-120}"
-}
-# con_do command [seconds]: run it on the card, until it is done (a
-# marker the card computes, so that the echo of the line never matches).
-con_k=0
-con_do() {
-	con_k=$((con_k + 1))
-	con_run "$1; echo done-\$(($con_k + 0))" "^done-$con_k" "${2:-120}"
-}
-'
-
-# virtio_script: the host script, from standard input, after both preludes.
-virtio_script()
-{
-	{
-		echo "$VIRTIO_PRELUDE"
-		cat
-	} | vmic_script
-}
+. "$(atf_get_srcdir)/virtio.subr"
 
 vmic_case console "micd serves the console: through micconsole, log in" \
     "on the card, run a command, read its output; the console log has it"
@@ -128,8 +23,7 @@ echo "console: command ran"
 grep -q "con-42" /var/log/micd/mic0.console ||
     fail "console log: no con-42: $(tail -c 300 /var/log/micd/mic0.console)"
 echo "console log: has it"
-kill -TERM $micd
-wait $micd || fail "micd exited $?"
+micd_stop
 echo "micd: exited"
 EOF
 	vmic_run
@@ -153,8 +47,7 @@ con_login
 con_run 'echo after-$((6 * 7))' "after-42"
 kill -0 $con || fail "micconsole is gone: $(cat /tmp/mic0.err)"
 echo "console: back after the reboot"
-kill -TERM $micd
-wait $micd || fail "micd exited $?"
+micd_stop
 EOF
 	vmic_run
 	vmic_check "^card: restart$" "^console: back after the reboot$"
@@ -183,11 +76,11 @@ con_login
 con_run 'echo alive-$((6 * 7))' "alive-42"
 echo "card: alive after micd came back"
 micctl log mic0 >/tmp/log || fail "micctl log"
-echo "card: removed $(grep -c "virtio: virtio[0-9]*: removing it" /tmp/log)," \
-    "added $(grep -c "virtio: virtio[0-9]*: type 3" /tmp/log)"
+first=$(sed -n "s/.*virtio: \(virtio[0-9]*\): type 3,.*/\1/p" /tmp/log | head -n 1)
+echo "card: removed $(grep -c "virtio: $first: removing it" /tmp/log)," \
+    "added $(grep -c "virtio: virtio[0-9]*: type 3," /tmp/log)"
 expect mic0 state online
-kill -TERM $micd
-wait $micd
+micd_stop
 EOF
 	vmic_run
 	vmic_check "^micd: killed$" "^card: alive after micd came back$" \
@@ -216,12 +109,12 @@ vt() {
 	*) fail "viotest: $1: $r" ;;
 	esac
 }
-con_do 'ls -1 /sys/bus/virtio/devices'
-con_new "^virtio0[[:space:]]*$" || fail "no virtio0 on the card"
-con_new "^virtio1[[:space:]]*$" && fail "a second virtio device before the add"
+# consoles: how many virtio consoles the card has.
+con_do 'consoles() { grep -l 0x0003 /sys/bus/virtio/devices/*/device | wc -l; }; waitcount() { n=0; while [ "$(consoles)" != $1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done; echo "consoles: $(consoles)"; }; waitdev() { n=0; while [ ! -e $1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done; }; waitcount 1'
+con_new "^consoles: 1" || fail "not one console on the card before the add"
 vt "add console"
-con_do 'waitdev() { n=0; while [ ! -e $1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done; }; waitdev /sys/bus/virtio/devices/virtio1; sleep 1; cat /sys/bus/virtio/devices/virtio1/device; sleep 600 </dev/hvc1 & sleep 0'
-con_new "^0x0003" || fail "virtio1: not a console: $(tail -c 300 /tmp/mic0.out)"
+con_do 'waitcount 2; sleep 600 </dev/hvc1 & sleep 0'
+con_new "^consoles: 2" || fail "no second console on the card"
 echo "hotplug: console added"
 # virtio_console sizes an open console from its config at a change.
 vt "config 100 40"
@@ -230,8 +123,8 @@ con_new "^40 100" ||
     fail "hvc1: not 40 rows 100 columns: $(tail -c 300 /tmp/mic0.out)"
 echo "hotplug: config change seen"
 vt "close"
-con_do 'n=0; while [ -e /sys/bus/virtio/devices/virtio1 ] && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done; ls -1 /sys/bus/virtio/devices'
-con_new "^virtio1[[:space:]]*$" && fail "virtio1 still there: $(tail -c 300 /tmp/mic0.out)"
+con_do 'waitcount 1'
+con_new "^consoles: 1" || fail "the second console is still there"
 echo "hotplug: console removed"
 vt "add block 8192"
 con_do 'waitdev /sys/block/vda; dd if=/dev/vda bs=4096 count=4 2>/dev/null | od -A d -t x1 | tail -n 2'
@@ -251,8 +144,7 @@ con_do 'n=0; while [ -e /sys/block/vda ] && [ $n -lt 30 ]; do sleep 1; n=$((n + 
 con_new "^vda[[:space:]]*$" && fail "vda still there: $(tail -c 300 /tmp/mic0.out)"
 echo "hotplug: block device removed"
 echo quit >&4
-kill -TERM $micd
-wait $micd
+micd_stop
 EOF
 	vmic_run
 	vmic_check "^hotplug: console added$" "^hotplug: config change seen$" \
@@ -296,8 +188,7 @@ con_run 'echo two-\$((6 * 7))' "two-42"
 echo "mic1: console still works"
 expect mic0 state online
 expect mic1 state online
-kill -TERM \$micd
-wait \$micd
+micd_stop
 EOF
 	vmic_run -c 2
 	vmic_check "^mic0: good chain 8 after the 7 cases$" "^micd: 7 re-adds$" \
