@@ -7,7 +7,7 @@ set -eu
 
 PKGS="bmake musl-tools linux-headers-amd64 linux-image-amd64 linux-source-6.1
 qemu-system-x86 busybox-static kyua atf-sh libatf-dev mandoc sparse clang
-libclang-rt-14-dev gcc make file xz-utils cpio kmod"
+libclang-rt-14-dev gcc make file xz-utils cpio kmod dropbear-bin e2fsprogs"
 
 missing=""
 for p in $PKGS; do

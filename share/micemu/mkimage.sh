@@ -1,16 +1,26 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Build a micemu(8) initramfs (an uncompressed newc cpio archive), or
-# the uncompressed kernel that micemu boots directly (PVH, which saves
-# the guest decompressing the bzImage under emulation):
-#	mkimage.sh card out.img
-#	mkimage.sh host out.img card.img
+# Build a micemu(8) initramfs (an uncompressed newc cpio archive), the
+# uncompressed kernel that micemu boots directly (PVH, which saves the
+# guest decompressing the bzImage under emulation), or the ssh keys the
+# two images share:
+#	mkimage.sh keys keydir
+#	mkimage.sh card out.img keydir
+#	mkimage.sh host out.img card.img keydir
 #	mkimage.sh vmlinux out
 # Environment: SRCTOP (the tree), KVER (the kernel the modules are for).
 # The kernel modules in <kind>.modules come from Debian's kernel, with
 # their dependencies, in load order (busybox insmod follows none).  The
 # tree's modules and static tools are taken when they have been built.
+# Debian's dynamically linked programs (dropbear, e2fsprogs) come with
+# their shared libraries and the dynamic loader.
+#
+# The keys, made once and kept until "bmake clean": keydir/card_ed25519
+# is the host key of every card's dropbear, keydir/root_ed25519 the host
+# guest root's identity, whose public half is root's authorized_keys on
+# the cards; the host image's known_hosts has the cards' key for the
+# names mic0..mic7 and their default addresses 172.31.1.1..172.31.8.1.
 set -eu
 
 kind=$1
@@ -35,6 +45,21 @@ if [ "$kind" = vmlinux ]; then
 	tail -c +$(((ss + 1) * 512 + po + 1)) "$bz" |
 	    xz -dc --single-stream >"$out.tmp" || die "$bz: not an xz kernel"
 	mv "$out.tmp" "$out"
+	exit 0
+fi
+
+if [ "$kind" = keys ]; then
+	command -v dropbearkey >/dev/null ||
+	    die "dropbearkey: not found (dropbear-bin)"
+	mkdir -p "$out"
+	chmod 700 "$out"
+	for k in card root; do
+		[ -s "$out/${k}_ed25519" ] && continue
+		rm -f "$out/${k}_ed25519.tmp"
+		dropbearkey -t ed25519 -f "$out/${k}_ed25519.tmp" \
+		    >/dev/null 2>&1 || die "dropbearkey: cannot make a key"
+		mv "$out/${k}_ed25519.tmp" "$out/${k}_ed25519"
+	done
 	exit 0
 fi
 
@@ -117,6 +142,35 @@ base() {
 	done
 	echo 'root::0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 	echo 'root:x:0:' >"$root/etc/group"
+	ln -s /run "$root/var/run"
+	echo /bin/sh >"$root/etc/shells"
+	printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n' \
+	    >"$root/etc/nsswitch.conf"
+	printf '127.0.0.1\tlocalhost\n' >"$root/etc/hosts"
+}
+
+# A dynamically linked program of Debian at path $2 in the image, with
+# the shared libraries and the loader it needs, at the paths ldd shows
+# (which the loader searches by default); $3 names its package.
+add_prog() {
+	[ -x "$1" ] || die "$1: not found ($3)"
+	libs=$(ldd "$1" |
+	    awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+	[ -n "$libs" ] || die "$1: not dynamically linked"
+	for l in $libs; do
+		[ -e "$root$l" ] && continue
+		mkdir -p "$root${l%/*}"
+		cp -L "$l" "$root$l"
+	done
+	rm -f "$root/$2"
+	cp -L "$1" "$root/$2"
+}
+
+# The public half of key $1, as authorized_keys and known_hosts want it.
+pubkey() {
+	pk=$(dropbearkey -y -f "$1" | awk '/^ssh-/ { print $1, $2 }')
+	[ -n "$pk" ] || die "$1: no public key in it"
+	echo "$pk"
 }
 
 pack() {
@@ -135,10 +189,29 @@ card)
 	install -m 755 "$srcdir/card.action" "$root/etc/rc.action"
 	install -m 755 "$srcdir/card.getty" "$root/etc/getty-hvc0"
 	install -m 644 "$srcdir/card.inittab" "$root/etc/inittab"
+	install -m 755 "$srcdir/card.net" "$root/etc/net-eth0"
 	ln -s /bin/busybox "$root/init"
+	# e2fsprogs: mkfs.ext4 and fsck.ext4 instead of busybox's mke2fs.
+	add_prog /sbin/mke2fs sbin/mke2fs e2fsprogs
+	add_prog /sbin/e2fsck sbin/e2fsck e2fsprogs
+	ln -s mke2fs "$root/sbin/mkfs.ext4"
+	ln -s e2fsck "$root/sbin/fsck.ext4"
+	cp /etc/mke2fs.conf "$root/etc/mke2fs.conf"
+	ln -s /proc/self/mounts "$root/etc/mtab"
+	# dropbear, with the cards' host key and the host root's key.
+	keys=${3:?usage: mkimage.sh card out.img keydir}
+	add_prog /usr/sbin/dropbear usr/sbin/dropbear dropbear-bin
+	mkdir -p "$root/etc/dropbear" "$root/root/.ssh"
+	install -m 600 "$keys/card_ed25519" \
+	    "$root/etc/dropbear/dropbear_ed25519_host_key"
+	k=$(pubkey "$keys/root_ed25519")
+	echo "$k" >"$root/root/.ssh/authorized_keys"
+	chmod 700 "$root/root" "$root/root/.ssh"
+	chmod 600 "$root/root/.ssh/authorized_keys"
 	;;
 host)
-	card=${3:?usage: mkimage.sh host out.img card.img}
+	card=${3:?usage: mkimage.sh host out.img card.img keydir}
+	keys=${4:?usage: mkimage.sh host out.img card.img keydir}
 	base
 	add_modules $(grep -v '^#' "$srcdir/host.modules")
 	add_tree_module "$SRCTOP/sys/dev/mic/host/mic_host.ko"
@@ -158,6 +231,17 @@ host)
 	install -m 644 "$srcdir/host.profile" "$root/etc/profile"
 	mkdir -p "$root/etc/micemu"
 	install -m 755 "$srcdir/host.demo" "$root/etc/micemu/demo"
+	# ssh micN: dropbear's client, root's key, the cards' host key.
+	add_prog /usr/bin/dbclient usr/bin/dbclient dropbear-bin
+	ln -s dbclient "$root/usr/bin/ssh"
+	mkdir -p "$root/root/.ssh"
+	install -m 600 "$keys/root_ed25519" "$root/root/.ssh/id_dropbear"
+	k=$(pubkey "$keys/card_ed25519")
+	for n in 0 1 2 3 4 5 6 7; do
+		echo "mic$n $k"
+		echo "172.31.$((n + 1)).1 $k"
+	done >"$root/root/.ssh/known_hosts"
+	chmod 700 "$root/root" "$root/root/.ssh"
 	;;
 *)
 	die "$kind: not card or host"

@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
 # The README's main job (tools/demo.sh) runs to its end: micd boots the
-# virtual card through the real driver, its log is read back, and a
-# command runs on its console through micconsole.
+# virtual card through the real driver, its log is read back, a command
+# runs on its console through micconsole, ping and ssh reach it, and a
+# file system is made on its disk.
 
 atf_test_case demo
 demo_head()
 {
 	atf_set descr "tools/demo.sh without a terminal boots mic0 online," \
-	    "shows the card's log, runs a command on its console; it exits 0"
+	    "shows the card's log, its console, network and disk; it exits 0"
 	atf_set timeout 600
 }
 demo_body()
@@ -26,6 +27,12 @@ demo_body()
 	    atf_fail "no uname -a from the card's console"
 	grep -q '^card says 42' out ||
 	    atf_fail "the command on the card's console did not run"
+	grep -q '2 packets transmitted, 2 packets received' out ||
+	    atf_fail "no ping of mic0"
+	[ "$(grep -c '^Linux card 6\.1\.' out)" -ge 2 ] ||
+	    atf_fail "no uname -a through ssh mic0"
+	grep -q '^/dev/vda .* /mnt$' out ||
+	    atf_fail "no file system on the card's disk"
 	! grep -Eq 'WARNING|BUG|Oops' out || atf_fail "a kernel warning"
 }
 

@@ -51,7 +51,9 @@ static int	card_sysfs_write(struct card *, const char *, const char *);
 /* The backends, started and stopped in this order. */
 static const struct backend *const card_backends[] = {
 	&viocon_backend,
-	NULL		/* vionet and vioblk come here */
+	&vioblk_backend,
+	&vionet_backend,
+	NULL
 };
 
 /*

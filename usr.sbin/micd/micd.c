@@ -172,6 +172,7 @@ micd_start(int debug, int verbose)
 	if ((parent.p_sigfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
 		fatal("signalfd");
 	log_info("started");
+	(void)hosts_update(parent.p_conf);
 	proc_start(parent.p_conf, parent.p_pidfd, parent.p_sigfd);
 	micd_loop();
 }
@@ -260,6 +261,7 @@ micd_reload(void)
 	}
 	config_free(parent.p_conf);
 	parent.p_conf = cf;
+	(void)hosts_update(cf);
 	proc_config(cf);
 }
 

@@ -3,9 +3,10 @@
 /*
  * micd: the configuration (config.c, with lex.c, parse.c, setting.c,
  * addr.c and check.c), the card processes (proc.c in the parent, card.c in
- * each), the virtio devices (vio.c, with a backend each: viocon.c) and
- * their buffers (iobuf.c), the messages between processes, and logging
- * (log.c).  Include after "mic.h".
+ * each), the virtio devices (vio.c, with a backend each: viocon.c,
+ * vioblk.c, vionet.c with its tap, tap.c) and their buffers (iobuf.c),
+ * the cards' names in /etc/hosts (hosts.c), the messages between
+ * processes, and logging (log.c).  Include after "mic.h".
  */
 
 #ifndef MICD_H
@@ -184,7 +185,7 @@ struct iobuf {
  * A virtio device over an open file of /dev/micN (vio.c).  The backend
  * fills in v_card, v_name, v_ready and v_arg, sets v_fd to -1, and builds
  * the descriptor block with vio_desc(); v_ready is called when a ring of
- * the device is readable.
+ * the device is readable.  The rest starts zeroed (a static struct).
  */
 struct vio {
 	struct card	*v_card;
@@ -194,6 +195,16 @@ struct vio {
 	void		*v_arg;		/* the backend's */
 	size_t		 v_desclen;
 	uint8_t		 v_desc[MIC_MAX_DESC_BLK_SIZE];
+	void		*v_map;		/* read-only; NULL (zeroed): none */
+	size_t		 v_maplen;
+	size_t		 v_dpoff;	/* of the block in it; 0: unknown */
+};
+
+/* A chain as vio_peek() saw it in the ring: a hint the card may falsify. */
+struct vio_chain {
+	uint64_t	vc_rlen;	/* readable bytes */
+	uint64_t	vc_wlen;	/* writable bytes */
+	unsigned int	vc_ndesc;
 };
 
 /* What a failed COPY_DESC means for the device. */
@@ -315,8 +326,79 @@ int		vio_isopen(const struct vio *);
 enum vio_fate	vio_fate(int);
 int		vio_copy(struct vio *, unsigned int, struct iovec *, size_t,
 		    int, size_t *);
+int		vio_status(const struct vio *);
+int		vio_features(const struct vio *, uint8_t *, size_t);
+int		vio_peek(const struct vio *, unsigned int, struct vio_chain *);
+
+/* vionet.c */
+extern const struct backend vionet_backend;
+unsigned int	vionet_hdrlen(uint32_t);
+unsigned int	vionet_offloads(uint32_t);
+int		vionet_hdr_ok(const uint8_t *, size_t, uint32_t);
+
+/* tap.c: the host's end of a card's network (privileged). */
+int		tap_open(const char *);
+int		tap_offload(int, unsigned int, unsigned int);
+int		tap_address(const char *, const struct inet4 *);
+
+/* hosts.c: micd's block in /etc/hosts ($MICD_HOSTS). */
+#define MICD_HOSTS		"/etc/hosts"
+#define MICD_HOSTS_ENV		"MICD_HOSTS"	/* instead of MICD_HOSTS */
+#define HOSTS_BEGIN		"# micd: begin"	/* a line that starts so */
+#define HOSTS_END		"# micd: end"	/* a line just so */
+int		hosts_update(struct config *);
+int		hosts_edit(const char *, size_t, const char *, FILE *);
 
 /* viocon.c */
 extern const struct backend viocon_backend;
+
+/*
+ * vioblk.c: a disk is one ring of VIOBLK_NUM entries; a request's data is
+ * at most VIOBLK_SEG_MAX segments of VIOBLK_SIZE_MAX bytes, which fits
+ * micd's buffer of VIOBLK_DATA_MAX bytes.
+ */
+#define VIOBLK_NUM		128
+#define VIOBLK_SECTOR		512
+#define VIOBLK_HDR		16	/* le32 type, le32 ioprio, le64 sector */
+#define VIOBLK_SEG_MAX		(VIOBLK_NUM - 2)
+#define VIOBLK_SIZE_MAX		(64 * 1024)
+#define VIOBLK_DATA_MAX		(VIOBLK_SEG_MAX * VIOBLK_SIZE_MAX)
+
+/* A request: its header, its chain's lengths, its data's length. */
+struct vioblk_req {
+	uint32_t	rq_type;
+	uint64_t	rq_sector;
+	uint64_t	rq_rlen;
+	uint64_t	rq_wlen;	/* the status byte too */
+	uint64_t	rq_len;		/* set by vioblk_check() */
+};
+
+enum vioblk_verdict {
+	VIOBLK_OK,
+	VIOBLK_NOSTATUS,	/* no writable byte: dropped */
+	VIOBLK_SHORTHDR,	/* fewer than VIOBLK_HDR readable bytes */
+	VIOBLK_UNSUPP,		/* an unknown type */
+	VIOBLK_TOOLONG,		/* more than VIOBLK_DATA_MAX */
+	VIOBLK_UNALIGNED,	/* not whole sectors */
+	VIOBLK_READONLY,	/* a write to a read-only disk */
+	VIOBLK_PASTEND		/* not inside the image */
+};
+
+/* Where the rest of a chain goes, for vioblk_iov(). */
+struct vioblk_out {
+	uint64_t	 o_skip;	/* readable bytes to take and drop */
+	const void	*o_data;	/* then these for the card */
+	size_t		 o_len;
+	uint64_t	 o_zero;	/* then so many zeros */
+	int		 o_status;	/* then this byte; -1: none */
+};
+
+extern const struct backend vioblk_backend;
+enum vioblk_verdict vioblk_check(struct vioblk_req *, uint64_t, int);
+int		vioblk_status(enum vioblk_verdict);
+size_t		vioblk_head(struct iovec *, void *, void *, uint64_t);
+size_t		vioblk_iov(struct iovec *, size_t, const struct vioblk_out *,
+		    void *, const void *, size_t);
+void		vioblk_serial(const char *, uint8_t *);
 
 #endif /* !MICD_H */

@@ -6,9 +6,18 @@
  * device; a device that ends (POLLERR, ENODEV: a card reset or a removal)
  * is closed and comes back when the card boots again.  Opening /dev/micN
  * (privileged) is done only here, in vio_open().
+ *
+ * An added device is also mapped read-only (the device page, then its
+ * rings), so that a backend can read what the card wrote there: its
+ * status and accepted features (vio_status(), vio_features()), and the
+ * lengths of the next chain (vio_peek()).  The card may write
+ * anything there at any time: each value is read once, only from offsets
+ * micd computes from its own descriptor block, and is advice, never a
+ * length that micd copies by.
  */
 
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 
 #include <errno.h>
@@ -19,6 +28,7 @@
 
 #include <linux/mic_common.h>
 #include <linux/mic_ioctl.h>
+#include <linux/virtio_ring.h>
 
 #include "mic.h"
 #include "micd.h"
@@ -26,6 +36,11 @@
 static void	vio_event(struct card *, int, short, void *);
 static void	vio_put16(uint8_t *, uint16_t);
 static int	vio_add(struct vio *);
+static void	vio_map(struct vio *);
+static size_t	vio_find(const struct vio *);
+static uint16_t	vio_get16(const volatile uint8_t *);
+static uint32_t	vio_get32(const volatile uint8_t *);
+static unsigned int vio_num(const struct vio *);
 
 /* Little-endian 16 bits, at any alignment. */
 static void
@@ -125,8 +140,179 @@ vio_add(struct vio *v)
 		v->v_fd = -1;
 		return (-1);
 	}
+	vio_map(v);
 	log_info("%s: %s: device added", c->c_name, v->v_name);
 	return (0);
+}
+
+/* Map the device page and the rings; without them, the device still works. */
+static void
+vio_map(struct vio *v)
+{
+	const char *name;
+	void *p;
+	size_t len;
+
+	name = v->v_card->c_name;
+	len = MIC_DP_SIZE + v->v_desc[1] * mic_vring_map_size(vio_num(v));
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, v->v_fd, 0);
+	if (p == MAP_FAILED) {
+		log_warn("%s: %s: cannot map the device", name, v->v_name);
+		return;
+	}
+	v->v_map = p;
+	v->v_maplen = len;
+	if ((v->v_dpoff = vio_find(v)) == 0)
+		log_warnx("%s: %s: the device is not in the device page", name,
+		    v->v_name);
+}
+
+/*
+ * The offset of the device's block in the device page: the first block
+ * with its header and host features, not being removed; 0 if none.
+ */
+static size_t
+vio_find(const struct vio *v)
+{
+	struct mic_device_desc d;
+	const volatile uint8_t *dp;
+	size_t off, featoff, i, ctrl;
+
+	dp = v->v_map;
+	featoff = sizeof(d) + v->v_desc[1] * sizeof(struct mic_vqconfig);
+	for (off = sizeof(struct mic_bootparam); off + sizeof(d) <= MIC_DP_SIZE;
+	    off += mic_total_desc_size(&d)) {
+		for (i = 0; i < sizeof(d); i++)
+			((uint8_t *)&d)[i] = dp[off + i];
+		if (d.type == 0 || mic_total_desc_size(&d) > MIC_DP_SIZE - off)
+			return (0);
+		if (memcmp(&d, v->v_desc, 4) != 0)
+			continue;
+		for (i = 0; i < d.feature_len; i++)
+			if (dp[off + featoff + i] != v->v_desc[featoff + i])
+				break;
+		ctrl = off + mic_aligned_desc_size(&d);
+		if (i == d.feature_len && dp[ctrl + offsetof(struct
+		    mic_device_ctrl, config_change)] !=
+		    MIC_VIRTIO_PARAM_DEV_REMOVE)
+			return (off);
+	}
+	return (0);
+}
+
+/* Little-endian values of the mapping, read once, at any alignment. */
+static uint16_t
+vio_get16(const volatile uint8_t *p)
+{
+	uint8_t b[2];
+
+	b[0] = p[0];
+	b[1] = p[1];
+	return ((uint16_t)(b[0] | b[1] << 8));
+}
+
+static uint32_t
+vio_get32(const volatile uint8_t *p)
+{
+	uint8_t b[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		b[i] = p[i];
+	return ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24);
+}
+
+/* The entries of each ring of v, from its descriptor block. */
+static unsigned int
+vio_num(const struct vio *v)
+{
+	return (v->v_desc[sizeof(struct mic_device_desc) +
+	    offsetof(struct mic_vqconfig, num)] |
+	    v->v_desc[sizeof(struct mic_device_desc) +
+	    offsetof(struct mic_vqconfig, num) + 1] << 8);
+}
+
+/* The device status the card wrote, or -1 if it cannot be read. */
+int
+vio_status(const struct vio *v)
+{
+	const volatile uint8_t *dp;
+
+	if (v->v_map == NULL || v->v_dpoff == 0)
+		return (-1);
+	dp = v->v_map;
+	return (dp[v->v_dpoff + offsetof(struct mic_device_desc, status)]);
+}
+
+/*
+ * The features the card accepted (as many bytes as micd offered, at most
+ * len) into buf; -1 if they cannot be read.
+ */
+int
+vio_features(const struct vio *v, uint8_t *buf, size_t len)
+{
+	const volatile uint8_t *p;
+	size_t i, featlen;
+
+	if (v->v_map == NULL || v->v_dpoff == 0)
+		return (-1);
+	featlen = v->v_desc[2];
+	p = (const volatile uint8_t *)v->v_map + v->v_dpoff +
+	    sizeof(struct mic_device_desc) +
+	    v->v_desc[1] * sizeof(struct mic_vqconfig) + featlen;
+	memset(buf, 0, len);
+	for (i = 0; i < featlen && i < len; i++)
+		buf[i] = p[i];
+	return (0);
+}
+
+/*
+ * Peek at the chain that the next COPY_DESC on ring r takes (the one in
+ * progress, else the next available): its readable and writable bytes,
+ * which the card may change at any time.  1 with *ch filled; 0 if the
+ * ring has no chain; -1 if the ring is not mapped, or the chain breaks a
+ * rule of ABI.md section 5 that its lengths depend on (COPY_DESC will
+ * judge it).
+ */
+int
+vio_peek(const struct vio *v, unsigned int r, struct vio_chain *ch)
+{
+	const volatile uint8_t *ring, *d;
+	unsigned int num, n;
+	uint32_t len;
+	uint16_t idx, i, flags;
+
+	if (v->v_map == NULL || r >= v->v_desc[1])
+		return (-1);
+	num = vio_num(v);
+	ring = (const volatile uint8_t *)v->v_map + MIC_DP_SIZE +
+	    r * mic_vring_map_size(num);
+	idx = vio_get16(ring + mic_vring_size(num));	/* taken so far */
+	if ((uint16_t)(idx - vio_get16(ring + mic_vring_size(num) - 6 -
+	    8 * num + 2)) == 1)
+		idx--;		/* taken, not completed: in progress */
+	else if (idx == vio_get16(ring + 16 * num + 2))
+		return (0);	/* none available */
+	memset(ch, 0, sizeof(*ch));
+	i = vio_get16(ring + 16 * num + 4 + 2 * (idx & (num - 1)));
+	for (n = 0; n < num && i < num; n++) {
+		d = ring + 16 * (size_t)i;	/* addr, len, flags, next */
+		len = vio_get32(d + 8);
+		flags = vio_get16(d + 12);
+		if ((flags & VRING_DESC_F_INDIRECT) != 0 ||
+		    ((flags & VRING_DESC_F_WRITE) == 0 && ch->vc_wlen > 0))
+			return (-1);
+		if ((flags & VRING_DESC_F_WRITE) != 0)
+			ch->vc_wlen += len;
+		else
+			ch->vc_rlen += len;
+		ch->vc_ndesc = n + 1;
+		if ((flags & VRING_DESC_F_NEXT) == 0)
+			return (1);
+		i = vio_get16(d + 14);
+	}
+	return (-1);
 }
 
 /* Remove the device from the card (the driver finishes in the background). */
@@ -136,6 +322,10 @@ vio_close(struct vio *v, const char *why)
 	if (v->v_fd == -1)
 		return;
 	card_io_del(v->v_card, v->v_fd);
+	if (v->v_map != NULL)
+		(void)munmap(v->v_map, v->v_maplen);
+	v->v_map = NULL;
+	v->v_dpoff = 0;
 	(void)close(v->v_fd);
 	v->v_fd = -1;
 	if (why != NULL)

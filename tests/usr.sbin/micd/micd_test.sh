@@ -210,6 +210,7 @@ setup_sys()
 	MIC_DEV_ROOT=$(pwd)/dev
 	MICD_RUNDIR=$(pwd)/run
 	export MIC_SYSFS_ROOT MIC_DEV_ROOT MICD_RUNDIR
+	export MICD_HOSTS=$(pwd)/hosts MICD_TUN=$(pwd)/tun	# no tap
 }
 
 # mkcard name state [shutdown_status]

@@ -1,0 +1,568 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vionet.c over a fake device and a fake tap: the vio_*() functions here
+ * play the card's two rings in memory (COPY_DESC as ABI.md and
+ * protocol.md describe it, vio_peek() as the mapped ring shows it), the
+ * tap is one end of a datagram socketpair (a frame a datagram, as a tap
+ * reads and writes them), and card_io_*() record what the backend asks
+ * to poll.  Also the header and offload decisions.
+ */
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/if_tun.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
+
+#include <atf-c.h>
+
+#include "mic.h"
+#include "micd.h"
+
+#define FAKE_CHAINS	256
+#define FAKE_BUF	(70 * 1024)
+
+#define F(bit)		(1U << VIRTIO_NET_F_##bit)
+
+static struct {
+	struct vio	*f_vio;
+	int		 f_open;
+	uint8_t		 f_feat[4];	/* offered */
+	uint8_t		 f_conf[8];
+	int		 f_status;	/* the card's */
+	uint32_t	 f_accepted;	/* the card's */
+	char		*f_tx[FAKE_CHAINS];	/* chains, card to host */
+	size_t		 f_txlen[FAKE_CHAINS];
+	size_t		 f_txhead, f_txtail;
+	size_t		 f_rx[FAKE_CHAINS];	/* chain sizes, host to card */
+	size_t		 f_rxhead, f_rxtail;
+	int		 f_held;	/* a receive chain in progress */
+	int		 f_holds;
+	char		 f_got[FAKE_CHAINS][FAKE_BUF];	/* what it received */
+	size_t		 f_gotlen[FAKE_CHAINS];
+	size_t		 f_ngot;
+	/* the tap */
+	int		 f_host;	/* the host's end of it */
+	unsigned int	 f_offloads;
+	unsigned int	 f_hdrlen;
+	int		 f_addrs;	/* tap_address() calls */
+	/* card_io */
+	int		 f_fd;
+	short		 f_events;
+	void		(*f_fn)(struct card *, int, short, void *);
+	void		*f_arg;
+} fake;
+
+static struct card	 card;
+static struct cardconf	 conf;
+
+int
+vio_desc(struct vio *v, int type, unsigned int nvq, unsigned int num,
+    const uint8_t *feat, size_t featlen, const void *config, size_t conflen)
+{
+	ATF_CHECK_EQ(type, 1);
+	ATF_CHECK_EQ(nvq, 2);
+	ATF_CHECK_EQ(num, 128);
+	ATF_REQUIRE_EQ(featlen, 4);
+	ATF_REQUIRE_EQ(conflen, 8);
+	memcpy(fake.f_feat, feat, 4);
+	memcpy(fake.f_conf, config, 8);
+	fake.f_vio = v;
+	return (0);
+}
+
+int
+vio_open(struct vio *v)
+{
+	v->v_fd = 1000;
+	fake.f_open = 1;
+	return (0);
+}
+
+void
+vio_close(struct vio *v, const char *why)
+{
+	(void)why;
+	v->v_fd = -1;
+	fake.f_open = 0;
+	fake.f_held = 0;
+}
+
+int
+vio_isopen(const struct vio *v)
+{
+	return (v->v_fd != -1);
+}
+
+int
+vio_status(const struct vio *v)
+{
+	(void)v;
+	return (fake.f_status);
+}
+
+int
+vio_features(const struct vio *v, uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	(void)v;
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(fake.f_accepted >> (8 * i));
+	return (0);
+}
+
+int
+vio_peek(const struct vio *v, unsigned int r, struct vio_chain *ch)
+{
+	(void)v;
+	ATF_REQUIRE_EQ(r, 0);
+	if (fake.f_rxhead == fake.f_rxtail)
+		return (0);
+	memset(ch, 0, sizeof(*ch));
+	ch->vc_wlen = fake.f_rx[fake.f_rxhead];
+	ch->vc_ndesc = 1;
+	return (1);
+}
+
+/* COPY_DESC: the card's transmit chains whole; its receive chains. */
+int
+vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
+    int update, size_t *lenp)
+{
+	size_t n;
+
+	*lenp = 0;
+	ATF_REQUIRE(v->v_fd != -1);
+	ATF_REQUIRE(iovcnt <= 1);
+	if (r == 1) {
+		ATF_CHECK(update);
+		if (fake.f_txhead == fake.f_txtail)
+			return (0);
+		n = fake.f_txlen[fake.f_txhead];
+		*lenp = n < iov->iov_len ? n : iov->iov_len;
+		memcpy(iov->iov_base, fake.f_tx[fake.f_txhead], *lenp);
+		free(fake.f_tx[fake.f_txhead++]);
+		return (0);
+	}
+	ATF_REQUIRE_EQ(r, 0);
+	if (fake.f_rxhead == fake.f_rxtail)
+		return (0);
+	if (iovcnt == 0) {
+		ATF_CHECK(!update);
+		fake.f_holds++;
+		fake.f_held = 1;
+		return (0);
+	}
+	ATF_CHECK(update);
+	n = fake.f_rx[fake.f_rxhead++];
+	*lenp = n < iov->iov_len ? n : iov->iov_len;
+	ATF_REQUIRE(fake.f_ngot < FAKE_CHAINS && *lenp <= FAKE_BUF);
+	memcpy(fake.f_got[fake.f_ngot], iov->iov_base, *lenp);
+	fake.f_gotlen[fake.f_ngot++] = *lenp;
+	fake.f_held = 0;
+	return (0);
+}
+
+int
+tap_open(const char *name)
+{
+	int sv[2];
+
+	ATF_CHECK_STREQ(name, "mic0");
+	ATF_REQUIRE(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0,
+	    sv) == 0);
+	fake.f_host = sv[1];
+	return (sv[0]);
+}
+
+int
+tap_offload(int fd, unsigned int offloads, unsigned int hdrlen)
+{
+	(void)fd;
+	fake.f_offloads = offloads;
+	fake.f_hdrlen = hdrlen;
+	return (0);
+}
+
+int
+tap_address(const char *name, const struct inet4 *ip)
+{
+	ATF_CHECK_STREQ(name, "mic0");
+	ATF_CHECK_EQ(ip->i_addr, conf.cc_hostaddr.i_addr);
+	fake.f_addrs++;
+	return (0);
+}
+
+int
+card_io_add(struct card *c, int fd, short events,
+    void (*fn)(struct card *, int, short, void *), void *arg)
+{
+	(void)c;
+	fake.f_fd = fd;
+	fake.f_events = events;
+	fake.f_fn = fn;
+	fake.f_arg = arg;
+	return (0);
+}
+
+void
+card_io_events(struct card *c, int fd, short events)
+{
+	(void)c;
+	ATF_CHECK_EQ(fd, fake.f_fd);
+	fake.f_events = events;
+}
+
+void
+card_io_del(struct card *c, int fd)
+{
+	(void)c;
+	ATF_CHECK_EQ(fd, fake.f_fd);
+	fake.f_fd = -1;
+}
+
+/* A frame: a virtio-net header (gso as given), then len bytes of data. */
+static size_t
+frame(char *buf, uint8_t flags, uint8_t gso, size_t len, int seed)
+{
+	struct virtio_net_hdr h;
+	size_t i;
+
+	memset(&h, 0, sizeof(h));
+	h.flags = flags;
+	h.gso_type = gso;
+	memcpy(buf, &h, sizeof(h));
+	for (i = 0; i < len; i++)
+		buf[sizeof(h) + i] = (char)(seed + i * 7);
+	return (sizeof(h) + len);
+}
+
+/* The card sends p as one chain. */
+static void
+card_tx(const void *p, size_t len)
+{
+	ATF_REQUIRE(fake.f_txtail < FAKE_CHAINS);
+	ATF_REQUIRE((fake.f_tx[fake.f_txtail] = malloc(len)) != NULL);
+	memcpy(fake.f_tx[fake.f_txtail], p, len);
+	fake.f_txlen[fake.f_txtail++] = len;
+}
+
+static void
+card_rx(size_t len)
+{
+	ATF_REQUIRE(fake.f_rxtail < FAKE_CHAINS);
+	fake.f_rx[fake.f_rxtail++] = len;
+}
+
+/*
+ * Serve as the poll loop would (level-triggered) until idle: the device
+ * while it has a transmit chain or a receive chain micd does not hold,
+ * the tap while it is readable and polled.  No busy loop.
+ */
+static void
+serve(void)
+{
+	struct pollfd pfd;
+	int i, busy;
+
+	for (i = 0, busy = 1; busy; i++) {
+		ATF_REQUIRE(i < 1000);
+		busy = 0;
+		if (fake.f_open && (fake.f_txhead != fake.f_txtail ||
+		    (fake.f_rxhead != fake.f_rxtail && !fake.f_held))) {
+			fake.f_vio->v_ready(fake.f_vio);
+			busy = 1;
+		}
+		pfd.fd = fake.f_fd;
+		pfd.events = fake.f_events;
+		if (fake.f_fd != -1 && pfd.events != 0 &&
+		    poll(&pfd, 1, 0) == 1) {
+			fake.f_fn(&card, pfd.fd, pfd.revents, fake.f_arg);
+			busy = 1;
+		}
+	}
+}
+
+static void
+start(uint32_t accepted)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.f_fd = -1;
+	memset(&card, 0, sizeof(card));
+	memset(&conf, 0, sizeof(conf));
+	(void)snprintf(card.c_name, sizeof(card.c_name), "mic0");
+	ATF_REQUIRE(addr_inet4_parse("172.31.1.254/24",
+	    &conf.cc_hostaddr) == 0);
+	ATF_REQUIRE(addr_lladdr_parse("02:6d:69:63:00:00",
+	    conf.cc_lladdr) == 0);
+	card.c_conf = &conf;
+	vionet_backend.b_init(&card);
+	ATF_REQUIRE(fake.f_fd != -1);
+	ATF_CHECK_EQ(fake.f_addrs, 1);
+	ATF_REQUIRE_EQ(vionet_backend.b_start(&card), 0);
+	ATF_CHECK_EQ(fake.f_hdrlen, 10);
+	ATF_CHECK_EQ(fake.f_offloads, 0);
+	fake.f_accepted = accepted;
+	fake.f_status = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+	    VIRTIO_CONFIG_S_DRIVER_OK;
+}
+
+static void
+stop(void)
+{
+	vionet_backend.b_stop(&card);
+	vionet_backend.b_exit(&card);
+	ATF_CHECK_EQ(fake.f_fd, -1);
+	(void)close(fake.f_host);
+}
+
+/* The host sends a frame through the tap. */
+static void
+host_send(const char *p, size_t len)
+{
+	ATF_REQUIRE_EQ(write(fake.f_host, p, len), (ssize_t)len);
+}
+
+ATF_TC(decisions);
+ATF_TC_HEAD(decisions, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "header size, tap offloads and the "
+	    "headers the card may be given, from the features it accepted");
+}
+ATF_TC_BODY(decisions, tc)
+{
+	uint8_t h[10];
+
+	ATF_CHECK_EQ(vionet_hdrlen(0), 10);
+	ATF_CHECK_EQ(vionet_hdrlen(F(MRG_RXBUF)), 12);
+	ATF_CHECK_EQ(vionet_offloads(0), 0);
+	ATF_CHECK_EQ(vionet_offloads(F(GUEST_TSO4) | F(GUEST_TSO6)), 0);
+	ATF_CHECK_EQ(vionet_offloads(F(GUEST_CSUM)), TUN_F_CSUM);
+	ATF_CHECK_EQ(vionet_offloads(F(GUEST_CSUM) | F(GUEST_TSO4)),
+	    TUN_F_CSUM | TUN_F_TSO4);
+	ATF_CHECK_EQ(vionet_offloads(F(GUEST_CSUM) | F(GUEST_TSO4) |
+	    F(GUEST_TSO6) | F(HOST_TSO4) | F(CSUM)),
+	    TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
+	memset(h, 0, sizeof(h));
+	ATF_CHECK(vionet_hdr_ok(h, 10, 0));
+	ATF_CHECK(!vionet_hdr_ok(h, 9, 0));
+	h[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	ATF_CHECK(!vionet_hdr_ok(h, 10, 0));
+	ATF_CHECK(vionet_hdr_ok(h, 10, F(GUEST_CSUM)));
+	h[1] = VIRTIO_NET_HDR_GSO_TCPV4;
+	ATF_CHECK(!vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO6)));
+	ATF_CHECK(vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO4)));
+	h[1] = VIRTIO_NET_HDR_GSO_TCPV6;
+	ATF_CHECK(!vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO4)));
+	ATF_CHECK(vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO6)));
+	h[1] = VIRTIO_NET_HDR_GSO_UDP;
+	ATF_CHECK(!vionet_hdr_ok(h, 10, 0xffffffffU));
+	h[1] = VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN;
+	ATF_CHECK(!vionet_hdr_ok(h, 10, 0xffffffffU));
+}
+
+ATF_TC(device);
+ATF_TC_HEAD(device, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "the device offers the MAC, the link "
+	    "status, checksums and TSO both ways, ANY_LAYOUT, never "
+	    "MRG_RXBUF, INDIRECT_DESC or EVENT_IDX; config: the MAC, link up");
+}
+ATF_TC_BODY(device, tc)
+{
+	static const uint8_t mac[6] = { 0x02, 'm', 'i', 'c', 0, 0 };
+	uint32_t f;
+
+	start(0);
+	f = (uint32_t)fake.f_feat[0] | (uint32_t)fake.f_feat[1] << 8 |
+	    (uint32_t)fake.f_feat[2] << 16 | (uint32_t)fake.f_feat[3] << 24;
+	ATF_CHECK_EQ(f, F(CSUM) | F(GUEST_CSUM) | F(MAC) | F(GUEST_TSO4) |
+	    F(GUEST_TSO6) | F(HOST_TSO4) | F(HOST_TSO6) | F(STATUS) |
+	    1U << VIRTIO_F_ANY_LAYOUT);
+	ATF_CHECK((f & (1U << VIRTIO_RING_F_INDIRECT_DESC |
+	    1U << VIRTIO_RING_F_EVENT_IDX | F(MRG_RXBUF))) == 0);
+	ATF_CHECK(memcmp(fake.f_conf, mac, 6) == 0);
+	ATF_CHECK_EQ(fake.f_conf[6], VIRTIO_NET_S_LINK_UP);
+	ATF_CHECK_EQ(fake.f_conf[7], 0);
+	stop();
+}
+
+ATF_TC(ready);
+ATF_TC_HEAD(ready, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "at DRIVER_OK the tap gets the "
+	    "offloads the card accepted; after a device reset, none");
+}
+ATF_TC_BODY(ready, tc)
+{
+	start(F(CSUM) | F(GUEST_CSUM) | F(GUEST_TSO4) | F(MAC));
+	card_rx(2000);
+	serve();
+	ATF_CHECK_EQ(fake.f_offloads, TUN_F_CSUM | TUN_F_TSO4);
+	ATF_CHECK_EQ(fake.f_hdrlen, 10);
+	fake.f_status = 0;
+	card_tx("x", 1);	/* a wakeup */
+	serve();
+	ATF_CHECK_EQ(fake.f_offloads, 0);
+	stop();
+}
+
+ATF_TC(to_card);
+ATF_TC_HEAD(to_card, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "frames from the tap go whole into "
+	    "the card's receive chains, in order; with none left, one waits "
+	    "and the tap is not polled until the card posts a chain; with "
+	    "no frame, micd holds a chain");
+}
+ATF_TC_BODY(to_card, tc)
+{
+	static char buf[FAKE_BUF];
+	size_t len[3];
+	int i;
+
+	start(F(GUEST_CSUM) | F(GUEST_TSO4));
+	card_rx(65536 + 100);
+	card_rx(65536 + 100);
+	serve();
+	ATF_CHECK_EQ(fake.f_holds, 1);
+	ATF_CHECK(fake.f_held);
+	for (i = 0; i < 3; i++) {
+		len[i] = frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		    i == 1 ? VIRTIO_NET_HDR_GSO_TCPV4 : 0,
+		    i == 1 ? 65536 : 60 + i, i);
+		host_send(buf, len[i]);
+	}
+	serve();
+	ATF_REQUIRE_EQ(fake.f_ngot, 2);
+	ATF_CHECK_EQ(fake.f_gotlen[0], len[0]);
+	ATF_CHECK_EQ(fake.f_gotlen[1], len[1]);
+	(void)frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    VIRTIO_NET_HDR_GSO_TCPV4, 65536, 1);
+	ATF_CHECK(memcmp(fake.f_got[1], buf, len[1]) == 0);
+	ATF_CHECK_EQ(fake.f_events, 0);		/* a frame waits */
+	card_rx(1600);
+	serve();
+	ATF_REQUIRE_EQ(fake.f_ngot, 3);
+	(void)frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 62, 2);
+	ATF_CHECK_EQ(fake.f_gotlen[2], len[2]);
+	ATF_CHECK(memcmp(fake.f_got[2], buf, len[2]) == 0);
+	ATF_CHECK_EQ(fake.f_events, POLLIN);
+	stop();
+}
+
+ATF_TC(too_large);
+ATF_TC_HEAD(too_large, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a frame larger than the card's "
+	    "chain is dropped, never cut; a frame with an offload the card "
+	    "did not accept is dropped; the next frame uses the chain");
+}
+ATF_TC_BODY(too_large, tc)
+{
+	static char buf[FAKE_BUF];
+	size_t len;
+
+	start(F(GUEST_CSUM));
+	card_rx(1600);
+	serve();
+	len = frame(buf, 0, 0, 3000, 0);
+	host_send(buf, len);
+	len = frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    VIRTIO_NET_HDR_GSO_TCPV4, 1400, 0);
+	host_send(buf, len);
+	len = frame(buf, 0, 0, 1500, 5);
+	host_send(buf, len);
+	serve();
+	ATF_REQUIRE_EQ(fake.f_ngot, 1);
+	ATF_CHECK_EQ(fake.f_gotlen[0], len);
+	ATF_CHECK(memcmp(fake.f_got[0], buf, len) == 0);
+	stop();
+}
+
+ATF_TC(from_card);
+ATF_TC_HEAD(from_card, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "each chain of the card is one frame "
+	    "on the tap, header and all; a chain shorter than a header and "
+	    "an Ethernet header is dropped; so is one longer than a TSO "
+	    "frame");
+}
+ATF_TC_BODY(from_card, tc)
+{
+	static char buf[FAKE_BUF], got[FAKE_BUF + 100];
+	static char big[12 + 65536 + 300];
+	size_t len[2];
+
+	start(0);
+	len[0] = frame(buf, 0, 0, 60, 3);
+	card_tx(buf, len[0]);
+	card_tx(buf, 10 + 13);
+	memset(big, 0, sizeof(big));
+	card_tx(big, sizeof(big));
+	len[1] = frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    VIRTIO_NET_HDR_GSO_TCPV4, 65536, 4);
+	card_tx(buf, len[1]);
+	serve();
+	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), (ssize_t)len[0]);
+	(void)frame(buf, 0, 0, 60, 3);
+	ATF_CHECK(memcmp(got, buf, len[0]) == 0);
+	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), (ssize_t)len[1]);
+	(void)frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    VIRTIO_NET_HDR_GSO_TCPV4, 65536, 4);
+	ATF_CHECK(memcmp(got, buf, len[1]) == 0);
+	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), -1);
+	ATF_CHECK_EQ(errno, EAGAIN);
+	stop();
+}
+
+ATF_TC(no_device);
+ATF_TC_HEAD(no_device, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "without a device (the card is "
+	    "down), what the host sends is read and dropped; the tap stays, "
+	    "and a new boot serves it again");
+}
+ATF_TC_BODY(no_device, tc)
+{
+	static char buf[FAKE_BUF];
+	size_t len;
+
+	start(0);
+	vionet_backend.b_stop(&card);
+	ATF_CHECK(!fake.f_open);
+	ATF_CHECK_EQ(fake.f_events, POLLIN);
+	len = frame(buf, 0, 0, 100, 0);
+	host_send(buf, len);
+	serve();
+	ATF_CHECK_EQ(recv(fake.f_fd, buf, sizeof(buf), MSG_PEEK), -1);
+	ATF_CHECK_EQ(errno, EAGAIN);
+	ATF_REQUIRE_EQ(vionet_backend.b_start(&card), 0);
+	card_rx(2000);
+	len = frame(buf, 0, 0, 100, 9);
+	host_send(buf, len);
+	serve();
+	ATF_REQUIRE_EQ(fake.f_ngot, 1);
+	ATF_CHECK_EQ(fake.f_gotlen[0], len);
+	stop();
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, decisions);
+	ATF_TP_ADD_TC(tp, device);
+	ATF_TP_ADD_TC(tp, ready);
+	ATF_TP_ADD_TC(tp, to_card);
+	ATF_TP_ADD_TC(tp, too_large);
+	ATF_TP_ADD_TC(tp, from_card);
+	ATF_TP_ADD_TC(tp, no_device);
+	return (atf_no_error());
+}
