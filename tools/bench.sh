@@ -3,8 +3,8 @@
 #
 # The benchmarks of DESIGN.md section 8 that exist so far, run by
 # `bmake -f BSDmakefile bench':
-#	bench.sh [-n count] [-k] [boot | micd | size ...]
-# (all three when none is named)
+#	bench.sh [-n count] [-k] [boot | micd | io | size ...]
+# (all of them when none is named)
 #
 # boot: the time from writing `boot' (micctl boot mic0, in the host guest
 # of micemu(8)) until the card's init starts (its line
@@ -23,6 +23,18 @@
 # one CPU (target: under 0.5 %), and the resident memory of each of its
 # processes (target: under 4 MiB per card), read from /proc in the host
 # guest.  A share of a core is its own ceiling: no second run is needed.
+#
+# io: the card's disk and network under micd, as ratios against the
+# ceiling of the link measured in the same run: the host guest's memcpy
+# bandwidth to and from the card's aperture (viobench aper, pre-faulted,
+# before the card boots, through the aperture BAR in sysfs).  Data the
+# card sends (a disk write, TCP card -> host) is read by the host from
+# the aperture, so it is set against the read ceiling; data the card
+# receives, against the write ceiling.  Disk: dd of 1 MiB blocks with
+# O_DIRECT on the card, 96 MiB each way, timed on the card; TCP: 64 MiB
+# over HTTP (busybox httpd and wget), timed by the receiver; latency:
+# ping's average round trip against the doorbell round trip (viobench
+# db: a config change acknowledged by the card, a doorbell each way).
 #
 # size: each static binary of usr.sbin, as built and stripped.
 #
@@ -54,7 +66,7 @@ qemu_pid=
 
 usage()
 {
-	echo "usage: bench.sh [-n count] [-k] [boot | micd | size ...]" >&2
+	echo "usage: bench.sh [-n count] [-k] [boot | micd | io | size ...]" >&2
 	exit 2
 }
 
@@ -179,6 +191,93 @@ for p in $(pidof micd); do
 done
 kill -TERM $(pidof micd)
 EOF
+}
+
+# The host guest's script for io.
+io_script()
+{
+	cat <<'EOF'
+set -u
+export HOME=/root
+B=/mnt/share/viobench
+up() { cut -d ' ' -f 1 /proc/uptime; }
+aper=$(basename "$(readlink -f /sys/class/mic/mic0/device)")
+aper=${aper%.*}.1
+$B aper "$aper" 64 || exit 1
+mkdir -p /var/log/micd /run/micd /tmp/www
+dd if=/dev/zero of=/tmp/disk.img bs=1M count=100 2>/dev/null
+printf 'default {\n\tboot on start yes\n}\ncard mic0 {\n\tdisk "/tmp/disk.img"\n}\n' >/etc/micd.conf
+micd -d -f /etc/micd.conf >/tmp/micd.log 2>&1 &
+micctl wait -s online -t 300 mic0 || { echo "bench: no online card"; exit 1; }
+n=0
+until ping -c 1 -W 1 172.31.1.1 >/dev/null 2>&1; do
+	n=$((n + 1))
+	[ $n -le 300 ] || { echo "bench: no network"; exit 1; }
+done
+$B db mic0 200 || exit 1
+ping -c 20 172.31.1.1 | sed -n 's,.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*,viobench: ping_rtt \1 ms,p'
+ssh mic0 'n=0; while [ ! -e /dev/vda ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
+	up() { cut -d " " -f 1 /proc/uptime; }
+	a=$(up); dd if=/dev/zero of=/dev/vda bs=1M count=96 oflag=direct 2>/dev/null; b=$(up)
+	dd if=/dev/vda of=/dev/null bs=1M count=96 iflag=direct 2>/dev/null; c=$(up)
+	echo "viobench: disk_write 96 $a $b"; echo "viobench: disk_read 96 $b $c"' 2>/dev/null
+dd if=/dev/urandom of=/tmp/www/data bs=1M count=64 2>/dev/null
+httpd -p 8080 -h /tmp/www
+ssh mic0 'up() { cut -d " " -f 1 /proc/uptime; }
+	a=$(up); wget -q -O /dev/null http://172.31.1.254:8080/data; b=$(up)
+	echo "viobench: net_to_card 64 $a $b"
+	mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/data bs=1M count=64 2>/dev/null && httpd -p 8080 -h /tmp/www' 2>/dev/null
+a=$(up); wget -q -O /dev/null http://172.31.1.1:8080/data; b=$(up)
+echo "viobench: net_from_card 64 $a $b"
+kill -TERM $(pidof micd)
+EOF
+}
+
+# io: one micemu run of io_script; prints ratios against the ceilings.
+io()
+{
+	d=$work/io
+	mkdir -p "$d/share" || fail "cannot make $d"
+	cp "$top/tests/sys/dev/mic/virtio/viobench" "$d/share/" ||
+	    fail "viobench is not built"
+	io_script >"$work/io.script"
+	(
+		unset MICEMU_APPEND MICEMU_CARD_APPEND MICEMU_CARD_SMP \
+		    MICEMU_KERNEL MICEMU_NOPVH
+		export MICEMU_DATADIR="$top/share/micemu"
+		exec timeout "$deadline" "$top/usr.sbin/micemu/micemu" \
+		    -m "$cardmem" -w "$d/w" -S "$d/share" \
+		    -s "$work/io.script" >"$d/out" 2>"$d/err"
+	) &
+	micemu_pid=$!
+	st=0
+	wait "$micemu_pid" || st=$?
+	micemu_pid=
+	[ "$st" = 0 ] || fail "io: micemu exited with status $st"
+	tr -d '\r' <"$d/out" | awk '
+	$1 != "viobench:" { next }
+	$2 == "aper_write" { aw = $3 }
+	$2 == "aper_read" { ar = $3 }
+	$2 == "db_rtt" { db = $3 }
+	$2 == "ping_rtt" { ping = $3 * 1000 }
+	$2 ~ /^(disk|net)_/ { mb[$2] = $3 * 1048576 / 1e6 / ($5 - $4); n++ }
+	END {
+		if (!aw || !ar || !db || !ping || n != 4)
+			exit 1
+		printf "io: ceiling: memcpy to the aperture %.0f MB/s, " \
+		    "from it %.0f MB/s\n", aw, ar
+		printf "io: disk write %.1f MB/s = %.3f of the ceiling " \
+		    "(from the aperture)\n", mb["disk_write"],
+		    mb["disk_write"] / ar
+		printf "io: disk read %.1f MB/s = %.3f of the ceiling " \
+		    "(to the aperture)\n", mb["disk_read"], mb["disk_read"] / aw
+		printf "io: tcp card -> host %.1f MB/s = %.3f of the " \
+		    "ceiling\n", mb["net_from_card"], mb["net_from_card"] / ar
+		printf "io: tcp host -> card %.1f MB/s = %.3f of the " \
+		    "ceiling\n", mb["net_to_card"], mb["net_to_card"] / aw
+		printf "io: ping %.0f us / doorbell round trip %.0f us = " \
+		    "%.1f\n", ping, db, ping / db
+	}' || fail "io: no figures in $d/out"
 }
 
 # micd: one micemu run of micd_script; prints its figures.
@@ -344,10 +443,10 @@ while getopts kn: ch; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- boot micd size
+[ $# -gt 0 ] || set -- boot micd io size
 for b; do
 	case $b in
-	boot|micd|size) ;;
+	boot|micd|io|size) ;;
 	*) usage ;;
 	esac
 done
@@ -378,6 +477,7 @@ for b; do
 	case $b in
 	boot) boot ;;
 	micd) micd ;;
+	io) io ;;
 	size) sizes ;;
 	esac
 done

@@ -21,6 +21,7 @@
 
 #include "mic.h"
 #include "micd.h"
+#include "fakeio.h"
 
 #define FAKE_CHAINS	1024
 
@@ -39,10 +40,6 @@ static struct {
 	char		 f_got[1 << 16];	/* what the card received */
 	size_t		 f_gotlen;
 	/* card_io */
-	int		 f_fd;
-	short		 f_events;
-	void		(*f_fn)(struct card *, int, short, void *);
-	void		*f_arg;
 } fake;
 
 static struct card	 card;
@@ -147,34 +144,6 @@ vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
 	return (0);
 }
 
-int
-card_io_add(struct card *c, int fd, short events,
-    void (*fn)(struct card *, int, short, void *), void *arg)
-{
-	(void)c;
-	fake.f_fd = fd;
-	fake.f_events = events;
-	fake.f_fn = fn;
-	fake.f_arg = arg;
-	return (0);
-}
-
-void
-card_io_events(struct card *c, int fd, short events)
-{
-	(void)c;
-	ATF_CHECK_EQ(fd, fake.f_fd);
-	fake.f_events = events;
-}
-
-void
-card_io_del(struct card *c, int fd)
-{
-	(void)c;
-	ATF_CHECK_EQ(fd, fake.f_fd);
-	fake.f_fd = -1;
-}
-
 /* The card writes p, as one chain. */
 static void
 card_tx(const void *p, size_t len)
@@ -218,12 +187,12 @@ pump(void)
 	struct pollfd pfd;
 	int i;
 
-	for (i = 0; i < 1000 && fake.f_fd != -1; i++) {
-		pfd.fd = fake.f_fd;
-		pfd.events = fake.f_events;
+	for (i = 0; i < 1000 && fakeio.fd != -1; i++) {
+		pfd.fd = fakeio.fd;
+		pfd.events = fakeio.events;
 		if (poll(&pfd, 1, 0) <= 0 || (pfd.revents & pfd.events) == 0)
 			return;
-		fake.f_fn(&card, pfd.fd, pfd.revents, fake.f_arg);
+		fakeio.fn(&card, pfd.fd, pfd.revents, fakeio.arg);
 	}
 }
 
@@ -232,7 +201,7 @@ static void
 start(const char *log)
 {
 	memset(&fake, 0, sizeof(fake));
-	fake.f_fd = -1;
+	fakeio.fd = -1;
 	memset(&card, 0, sizeof(card));
 	memset(&conf, 0, sizeof(conf));
 	(void)snprintf(card.c_name, sizeof(card.c_name), "mic0");
@@ -241,7 +210,7 @@ start(const char *log)
 	ATF_REQUIRE(mkdir("run", 0755) == 0 || errno == EEXIST);
 	ATF_REQUIRE(setenv("MICD_RUNDIR", "run", 1) == 0);
 	viocon_backend.b_init(&card);
-	ATF_REQUIRE(fake.f_fd != -1);
+	ATF_REQUIRE(fakeio.fd != -1);
 	ATF_REQUIRE_EQ(viocon_backend.b_start(&card), 0);
 }
 
@@ -314,7 +283,7 @@ ATF_TC_BODY(pty, tc)
 	ATF_CHECK(!fake.f_open);
 	viocon_backend.b_exit(&card);
 	ATF_CHECK(access("run/mic0.console", F_OK) == -1);
-	ATF_CHECK_EQ(fake.f_fd, -1);
+	ATF_CHECK_EQ(fakeio.fd, -1);
 	ATF_CHECK(read(fd, target, 1) <= 0);	/* hung up */
 	(void)close(fd);
 }
@@ -374,7 +343,7 @@ ATF_TC_BODY(input, tc)
 	ATF_REQUIRE_EQ(fake.f_gotlen, 10);
 	ATF_CHECK(memcmp(fake.f_got, "abcdefghij", 10) == 0);
 	ATF_CHECK(fake.f_held);			/* the 8 bytes one */
-	ATF_CHECK_EQ(fake.f_events & POLLIN, POLLIN);
+	ATF_CHECK_EQ(fakeio.events & POLLIN, POLLIN);
 	viocon_backend.b_exit(&card);
 	(void)close(fd);
 }
@@ -400,7 +369,7 @@ ATF_TC_BODY(input_full, tc)
 	ATF_REQUIRE(n > 4096);
 	w = (size_t)n;
 	pump();
-	ATF_CHECK_EQ(fake.f_events & POLLIN, 0);	/* full */
+	ATF_CHECK_EQ(fakeio.events & POLLIN, 0);	/* full */
 	for (i = 0; fake.f_gotlen < sizeof(in); i++) {
 		ATF_REQUIRE(i < 1000);
 		if (w < sizeof(in) &&

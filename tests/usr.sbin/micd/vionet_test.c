@@ -25,6 +25,7 @@
 
 #include "mic.h"
 #include "micd.h"
+#include "fakeio.h"
 
 #define FAKE_CHAINS	256
 #define FAKE_BUF	(70 * 1024)
@@ -54,10 +55,6 @@ static struct {
 	unsigned int	 f_hdrlen;
 	int		 f_addrs;	/* tap_address() calls */
 	/* card_io */
-	int		 f_fd;
-	short		 f_events;
-	void		(*f_fn)(struct card *, int, short, void *);
-	void		*f_arg;
 } fake;
 
 static struct card	 card;
@@ -201,34 +198,6 @@ tap_address(const char *name, const struct inet4 *ip)
 	return (0);
 }
 
-int
-card_io_add(struct card *c, int fd, short events,
-    void (*fn)(struct card *, int, short, void *), void *arg)
-{
-	(void)c;
-	fake.f_fd = fd;
-	fake.f_events = events;
-	fake.f_fn = fn;
-	fake.f_arg = arg;
-	return (0);
-}
-
-void
-card_io_events(struct card *c, int fd, short events)
-{
-	(void)c;
-	ATF_CHECK_EQ(fd, fake.f_fd);
-	fake.f_events = events;
-}
-
-void
-card_io_del(struct card *c, int fd)
-{
-	(void)c;
-	ATF_CHECK_EQ(fd, fake.f_fd);
-	fake.f_fd = -1;
-}
-
 /* A frame: a virtio-net header (gso as given), then len bytes of data. */
 static size_t
 frame(char *buf, uint8_t flags, uint8_t gso, size_t len, int seed)
@@ -281,11 +250,11 @@ serve(void)
 			fake.f_vio->v_ready(fake.f_vio);
 			busy = 1;
 		}
-		pfd.fd = fake.f_fd;
-		pfd.events = fake.f_events;
-		if (fake.f_fd != -1 && pfd.events != 0 &&
+		pfd.fd = fakeio.fd;
+		pfd.events = fakeio.events;
+		if (fakeio.fd != -1 && pfd.events != 0 &&
 		    poll(&pfd, 1, 0) == 1) {
-			fake.f_fn(&card, pfd.fd, pfd.revents, fake.f_arg);
+			fakeio.fn(&card, pfd.fd, pfd.revents, fakeio.arg);
 			busy = 1;
 		}
 	}
@@ -295,7 +264,7 @@ static void
 start(uint32_t accepted)
 {
 	memset(&fake, 0, sizeof(fake));
-	fake.f_fd = -1;
+	fakeio.fd = -1;
 	memset(&card, 0, sizeof(card));
 	memset(&conf, 0, sizeof(conf));
 	(void)snprintf(card.c_name, sizeof(card.c_name), "mic0");
@@ -305,7 +274,7 @@ start(uint32_t accepted)
 	    conf.cc_lladdr) == 0);
 	card.c_conf = &conf;
 	vionet_backend.b_init(&card);
-	ATF_REQUIRE(fake.f_fd != -1);
+	ATF_REQUIRE(fakeio.fd != -1);
 	ATF_CHECK_EQ(fake.f_addrs, 1);
 	ATF_REQUIRE_EQ(vionet_backend.b_start(&card), 0);
 	ATF_CHECK_EQ(fake.f_hdrlen, 10);
@@ -320,7 +289,7 @@ stop(void)
 {
 	vionet_backend.b_stop(&card);
 	vionet_backend.b_exit(&card);
-	ATF_CHECK_EQ(fake.f_fd, -1);
+	ATF_CHECK_EQ(fakeio.fd, -1);
 	(void)close(fake.f_host);
 }
 
@@ -448,14 +417,14 @@ ATF_TC_BODY(to_card, tc)
 	(void)frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
 	    VIRTIO_NET_HDR_GSO_TCPV4, 65536, 1);
 	ATF_CHECK(memcmp(fake.f_got[1], buf, len[1]) == 0);
-	ATF_CHECK_EQ(fake.f_events, 0);		/* a frame waits */
+	ATF_CHECK_EQ(fakeio.events, 0);		/* a frame waits */
 	card_rx(1600);
 	serve();
 	ATF_REQUIRE_EQ(fake.f_ngot, 3);
 	(void)frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 62, 2);
 	ATF_CHECK_EQ(fake.f_gotlen[2], len[2]);
 	ATF_CHECK(memcmp(fake.f_got[2], buf, len[2]) == 0);
-	ATF_CHECK_EQ(fake.f_events, POLLIN);
+	ATF_CHECK_EQ(fakeio.events, POLLIN);
 	stop();
 }
 
@@ -539,11 +508,11 @@ ATF_TC_BODY(no_device, tc)
 	start(0);
 	vionet_backend.b_stop(&card);
 	ATF_CHECK(!fake.f_open);
-	ATF_CHECK_EQ(fake.f_events, POLLIN);
+	ATF_CHECK_EQ(fakeio.events, POLLIN);
 	len = frame(buf, 0, 0, 100, 0);
 	host_send(buf, len);
 	serve();
-	ATF_CHECK_EQ(recv(fake.f_fd, buf, sizeof(buf), MSG_PEEK), -1);
+	ATF_CHECK_EQ(recv(fakeio.fd, buf, sizeof(buf), MSG_PEEK), -1);
 	ATF_CHECK_EQ(errno, EAGAIN);
 	ATF_REQUIRE_EQ(vionet_backend.b_start(&card), 0);
 	card_rx(2000);

@@ -76,8 +76,8 @@ done
 # The card says so once the last good chain is back: it may lag.
 n=0
 until grep "mic_hostile: no case left" /tmp/log; do
-	n=$((n + 1))
-	[ $n -le 100 ] || fail "card: cases left"
+	n=\$((n + 1))
+	[ \$n -le 100 ] || fail "card: cases left"
 	usleep 100000
 	micctl log mic0 >/tmp/log || fail "micctl log"
 done

@@ -10,10 +10,23 @@ VMIC_TOOLS=
 . "$(atf_get_srcdir)/../vmic.subr"
 . "$(atf_get_srcdir)/virtio.subr"
 
-# The card shell's helpers, for con_do: waitdev path.
+# The host script's helpers: card_helpers defines the card shell's
+# (waitdev path); storage_up [setting] starts micd with mic0 on a 64 MiB
+# image (and the setting), logs in, and mounts a new ext4 on /mnt/d.
 STORAGE_PRELUDE='
 card_helpers() {
 	con_do "waitdev() { n=0; while [ ! -e \$1 ] && [ \$n -lt 60 ]; do sleep 1; n=\$((n + 1)); done; [ -e \$1 ]; }"
+}
+storage_up() {
+	dd if=/dev/zero of=/tmp/d0.img bs=1M count=64 2>/dev/null
+	printf "default {\n\tboot on start yes\n\t%s\n}\ncard mic0 {\n\tdisk \"/tmp/d0.img\"\n}\n" "${1:-}" >/tmp/storage.conf
+	micd_start </tmp/storage.conf
+	waitstate mic0 online
+	con_open mic0
+	con_login
+	card_helpers
+	con_do "waitdev /sys/block/vda && mkfs.ext4 -q -F /dev/vda && mkdir -p /mnt/d && mount -t ext4 /dev/vda /mnt/d; echo \"mount-status \$?\"" 300
+	con_new "^mount-status 0" || fail "mkfs or mount: $(tail -c 600 /tmp/mic0.out)"
 }
 '
 
@@ -31,21 +44,7 @@ vmic_case fs_reboot "mkfs.ext4 on the card's virtio disk, files written" \
 fs_reboot_body()
 {
 	storage_script <<'EOF2'
-dd if=/dev/zero of=/tmp/d0.img bs=1M count=64 2>/dev/null
-micd_start <<'CONF'
-default {
-	boot on start yes
-}
-card mic0 {
-	disk "/tmp/d0.img"
-}
-CONF
-waitstate mic0 online
-con_open mic0
-con_login
-card_helpers
-con_do 'waitdev /sys/block/vda && mkfs.ext4 -q -F /dev/vda && mkdir -p /mnt/d && mount -t ext4 /dev/vda /mnt/d; echo "mount-status $?"' 300
-con_new "^mount-status 0" || fail "mkfs or mount: $(tail -c 600 /tmp/mic0.out)"
+storage_up
 con_do 'for i in 1 2 3 4 5 6; do dd if=/dev/urandom of=/mnt/d/f$i bs=65536 count=$((i * 8)) 2>/dev/null; done; mkdir /mnt/d/dir && cp /mnt/d/f2 /mnt/d/dir/g; (cd /mnt/d && md5sum f1 f2 f3 f4 f5 f6 dir/g >/tmp/sums && cp /tmp/sums sums); sync; echo "sync-status $?"; cat /tmp/sums' 300
 con_new "^sync-status 0" || fail "writing: $(tail -c 600 /tmp/mic0.out)"
 echo "fs: files written and synced"
@@ -74,22 +73,7 @@ vmic_case crash "the card crashes while it writes and fsyncs files:" \
 crash_body()
 {
 	storage_script <<'EOF2'
-dd if=/dev/zero of=/tmp/d0.img bs=1M count=64 2>/dev/null
-micd_start <<'CONF'
-default {
-	boot on start yes
-	reboot on crash yes
-}
-card mic0 {
-	disk "/tmp/d0.img"
-}
-CONF
-waitstate mic0 online
-con_open mic0
-con_login
-card_helpers
-con_do 'waitdev /sys/block/vda && mkfs.ext4 -q -F /dev/vda && mkdir -p /mnt/d && mount -t ext4 /dev/vda /mnt/d; echo "mount-status $?"' 300
-con_new "^mount-status 0" || fail "mkfs or mount: $(tail -c 600 /tmp/mic0.out)"
+storage_up "reboot on crash yes"
 # Each file is fsync'ed (conv=fsync) before its checksum is printed:
 # what the console shows was on the disk before the crash.
 con_mark
