@@ -27,7 +27,8 @@
 # io: the card's disk and network under micd, as ratios against the
 # ceiling of the link measured in the same run: the host guest's memcpy
 # bandwidth to and from the card's aperture (viobench aper, pre-faulted,
-# before the card boots, through the aperture BAR in sysfs).  Data the
+# before the card boots, through the aperture BAR in sysfs, with mic_host
+# unbound meanwhile).  Data the
 # card sends (a disk write, TCP card -> host) is read by the host from
 # the aperture, so it is set against the read ceiling; data the card
 # receives, against the write ceiling.  Disk: dd of 1 MiB blocks with
@@ -201,9 +202,15 @@ set -u
 export HOME=/root
 B=/mnt/share/viobench
 up() { cut -d ' ' -f 1 /proc/uptime; }
-aper=$(basename "$(readlink -f /sys/class/mic/mic0/device)")
-aper=${aper%.*}.1
+# The aperture is mic_host's while it is bound: unbind it for the ceiling.
+dev=$(basename "$(readlink -f /sys/class/mic/mic0/device)")
+aper=${dev%.*}.1
+echo "$dev" >/sys/bus/pci/drivers/mic_host/unbind || exit 1
+echo 1 >/sys/bus/pci/devices/$aper/enable || exit 1
 $B aper "$aper" 64 || exit 1
+echo 0 >/sys/bus/pci/devices/$aper/enable
+echo "$dev" >/sys/bus/pci/drivers/mic_host/bind || exit 1
+micctl wait -s ready -t 60 mic0 || exit 1
 mkdir -p /var/log/micd /run/micd /tmp/www
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=100 2>/dev/null
 printf 'default {\n\tboot on start yes\n}\ncard mic0 {\n\tdisk "/tmp/disk.img"\n}\n' >/etc/micd.conf
@@ -216,11 +223,27 @@ until ping -c 1 -W 1 172.31.1.1 >/dev/null 2>&1; do
 done
 $B db mic0 200 || exit 1
 ping -c 20 172.31.1.1 | sed -n 's,.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*,viobench: ping_rtt \1 ms,p'
-ssh mic0 'n=0; while [ ! -e /dev/vda ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
-	up() { cut -d " " -f 1 /proc/uptime; }
-	a=$(up); dd if=/dev/zero of=/dev/vda bs=1M count=96 oflag=direct 2>/dev/null; b=$(up)
-	dd if=/dev/vda of=/dev/null bs=1M count=96 iflag=direct 2>/dev/null; c=$(up)
-	echo "viobench: disk_write 96 $a $b"; echo "viobench: disk_read 96 $b $c"' 2>/dev/null
+# ticks: user and system clock ticks of micd's processes in the host.
+ticks() {
+	u=0 k=0
+	for p in $(pidof micd); do
+		set -- $(sed 's/^.*) //' /proc/$p/stat)
+		u=$((u + ${12})) k=$((k + ${13}))
+	done
+	echo "$u $k"
+}
+ssh mic0 'n=0; while [ ! -e /dev/vda ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done' 2>/dev/null
+for w in write read; do
+	if [ $w = write ]; then
+		dd="dd if=/dev/zero of=/dev/vda bs=1M count=96 oflag=direct"
+	else
+		dd="dd if=/dev/vda of=/dev/null bs=1M count=96 iflag=direct"
+	fi
+	t0=$(ticks) a=$(up)
+	ssh mic0 "up() { cut -d ' ' -f 1 /proc/uptime; }; a=\$(up); time $dd 2>/tmp/t; b=\$(up); echo viobench: disk_$w 96 \$a \$b; grep -v records /tmp/t | tr '\n' ' ' | sed 's/^/viobench: card_cpu disk_$w /'; echo" 2>/dev/null
+	t1=$(ticks) b=$(up)
+	echo "viobench: host_cpu disk_$w $t0 $t1 $a $b"
+done
 dd if=/dev/urandom of=/tmp/www/data bs=1M count=64 2>/dev/null
 httpd -p 8080 -h /tmp/www
 ssh mic0 'up() { cut -d " " -f 1 /proc/uptime; }
@@ -261,6 +284,11 @@ io()
 	$2 == "db_rtt" { db = $3 }
 	$2 == "ping_rtt" { ping = $3 * 1000 }
 	$2 ~ /^(disk|net)_/ { mb[$2] = $3 * 1048576 / 1e6 / ($5 - $4); n++ }
+	$2 == "host_cpu" {
+		hu[$3] = ($6 - $4) / ($9 - $8)
+		hk[$3] = ($7 - $5) / ($9 - $8)
+	}
+	$2 == "card_cpu" { w = $3; $1 = $2 = $3 = ""; card[w] = $0 }
 	END {
 		if (!aw || !ar || !db || !ping || n != 4)
 			exit 1
@@ -277,6 +305,10 @@ io()
 		    "ceiling\n", mb["net_to_card"], mb["net_to_card"] / aw
 		printf "io: ping %.0f us / doorbell round trip %.0f us = " \
 		    "%.1f\n", ping, db, ping / db
+		for (w in hu)
+			printf "io: where the time goes, %s: micd in the host " \
+			    "%.0f%% user + %.0f%% system of a CPU; on the " \
+			    "card, dd: %s\n", w, hu[w], hk[w], card[w]
 	}' || fail "io: no figures in $d/out"
 }
 
