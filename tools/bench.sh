@@ -232,26 +232,36 @@ ticks() {
 	done
 	echo "$u $k"
 }
+# The host's CPU states every 0.1 s (uptime, then the cpu line of
+# /proc/stat), for the profile of each run below.
+while :; do
+	echo "viobench: sample $(up) $(head -n 1 /proc/stat)"
+	sleep 0.1
+done >/tmp/samples &
+sampler=$!
+# run name MiB command: the command on the card, timed there, with the
+# card's CPU states around it; the host notes when ssh returned.
+run() {
+	t0=$(ticks)
+	ssh mic0 "up() { cut -d ' ' -f 1 /proc/uptime; }; s=\$(head -n 1 /proc/stat); a=\$(up); $3; b=\$(up); echo viobench: $1 $2 \$a \$b; echo viobench: card_stat $1 \$s \$(head -n 1 /proc/stat)" 2>/dev/null
+	echo "viobench: host_end $1 $(up) $t0 $(ticks)"
+}
 ssh mic0 'n=0; while [ ! -e /dev/vda ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done' 2>/dev/null
-for w in write read; do
-	if [ $w = write ]; then
-		dd="dd if=/dev/zero of=/dev/vda bs=1M count=96 oflag=direct"
-	else
-		dd="dd if=/dev/vda of=/dev/null bs=1M count=96 iflag=direct"
-	fi
-	t0=$(ticks) a=$(up)
-	ssh mic0 "up() { cut -d ' ' -f 1 /proc/uptime; }; a=\$(up); time $dd 2>/tmp/t; b=\$(up); echo viobench: disk_$w 96 \$a \$b; grep -v records /tmp/t | tr '\n' ' ' | sed 's/^/viobench: card_cpu disk_$w /'; echo" 2>/dev/null
-	t1=$(ticks) b=$(up)
-	echo "viobench: host_cpu disk_$w $t0 $t1 $a $b"
-done
+run disk_write 288 "for i in 1 2 3; do dd if=/dev/zero of=/dev/vda bs=1M count=96 oflag=direct 2>/dev/null; done"
+run disk_read 288 "for i in 1 2 3; do dd if=/dev/vda of=/dev/null bs=1M count=96 iflag=direct 2>/dev/null; done"
 dd if=/dev/urandom of=/tmp/www/data bs=1M count=64 2>/dev/null
 httpd -p 8080 -h /tmp/www
-ssh mic0 'up() { cut -d " " -f 1 /proc/uptime; }
-	a=$(up); wget -q -O /dev/null http://172.31.1.254:8080/data; b=$(up)
-	echo "viobench: net_to_card 64 $a $b"
-	mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/data bs=1M count=64 2>/dev/null && httpd -p 8080 -h /tmp/www' 2>/dev/null
-a=$(up); wget -q -O /dev/null http://172.31.1.1:8080/data; b=$(up)
-echo "viobench: net_from_card 64 $a $b"
+run net_to_card 192 "for i in 1 2 3; do wget -q -O /dev/null http://172.31.1.254:8080/data; done"
+ssh mic0 'mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/data bs=1M count=64 2>/dev/null && httpd -p 8080 -h /tmp/www' 2>/dev/null
+a=$(up); t0=$(ticks)
+for i in 1 2 3; do
+	wget -q -O /dev/null http://172.31.1.1:8080/data
+done
+b=$(up)
+echo "viobench: net_from_card 192 $a $b"
+echo "viobench: host_end net_from_card $b $t0 $(ticks)"
+kill $sampler
+cat /tmp/samples
 kill -TERM $(pidof micd)
 EOF
 }
@@ -284,11 +294,18 @@ io()
 	$2 == "db_rtt" { db = $3 }
 	$2 == "ping_rtt" { ping = $3 * 1000 }
 	$2 ~ /^(disk|net)_/ { mb[$2] = $3 * 1048576 / 1e6 / ($5 - $4); n++ }
-	$2 == "host_cpu" {
-		hu[$3] = ($6 - $4) / ($9 - $8)
-		hk[$3] = ($7 - $5) / ($9 - $8)
+	$2 ~ /^(disk|net)_/ { dur[$2] = $5 - $4 }
+	$2 == "host_end" {
+		end[$3] = $4
+		mu[$3] = $5; mk[$3] = $6; mu2[$3] = $7; mk2[$3] = $8
 	}
-	$2 == "card_cpu" { w = $3; $1 = $2 = $3 = ""; card[w] = $0 }
+	$2 == "card_stat" {
+		# two cpu lines: user nice system idle iowait irq softirq
+		card[$3] = states($5 + $6, $7, $8 + $9, $11, \
+		    $16 + $17, $18, $19 + $20, $22)
+	}
+	$2 == "sample" { ns++; st[ns] = $3; for (i = 5; i <= 11; i++) \
+	    sv[ns, i] = $i }
 	END {
 		if (!aw || !ar || !db || !ping || n != 4)
 			exit 1
@@ -305,10 +322,38 @@ io()
 		    "ceiling\n", mb["net_to_card"], mb["net_to_card"] / aw
 		printf "io: ping %.0f us / doorbell round trip %.0f us = " \
 		    "%.1f\n", ping, db, ping / db
-		for (w in hu)
-			printf "io: where the time goes, %s: micd in the host " \
-			    "%.0f%% user + %.0f%% system of a CPU; on the " \
-			    "card, dd: %s\n", w, hu[w], hk[w], card[w]
+		for (w in end) {
+			# The host samples inside the run, as the card timed it.
+			a = 0
+			for (i = 1; i <= ns; i++) {
+				if (st[i] < end[w] - dur[w])
+					continue
+				if (!a)
+					a = i
+				b = i
+				if (st[i] > end[w])
+					break
+			}
+			host = "?"
+			if (a && b > a)
+				host = states(sv[a, 5] + sv[a, 6], sv[a, 7], \
+				    sv[a, 8] + sv[a, 9], sv[a, 11], sv[b, 5] + \
+				    sv[b, 6], sv[b, 7], sv[b, 8] + sv[b, 9], sv[b, 11])
+			printf "io: where the time goes, %s: host %s, of which " \
+			    "micd %.0f%%; card %s\n", w, host, \
+			    (mu2[w] + mk2[w] - mu[w] - mk[w]) / \
+			    (dur[w] > 0 ? dur[w] : 1), card[w]
+		}
+	}
+	# states u0 k0 i0 q0 u1 k1 i1 q1: CPU shares between two readings
+	# (user, system, idle and iowait, softirq).
+	function states(u0, k0, i0, q0, u1, k1, i1, q1,    t) {
+		t = (u1 - u0) + (k1 - k0) + (i1 - i0) + (q1 - q0)
+		if (t <= 0)
+			return "?"
+		return sprintf("user %.0f%% system %.0f%% softirq %.0f%% " \
+		    "idle %.0f%%", 100 * (u1 - u0) / t, 100 * (k1 - k0) / t, \
+		    100 * (q1 - q0) / t, 100 * (i1 - i0) / t)
 	}' || fail "io: no figures in $d/out"
 }
 
