@@ -155,6 +155,53 @@ waitfile done
 EOF
 }
 
+# The helpers every guest script of script_run starts with: up, the
+# host guest's uptime; ticks, the user and system clock ticks of all
+# micd's processes.
+guest_prelude()
+{
+	cat <<'EOF'
+up() { cut -d ' ' -f 1 /proc/uptime; }
+ticks() {
+	u=0 k=0
+	for p in $(pidof micd); do
+		set -- $(sed 's/^.*) //' /proc/$p/stat)
+		u=$((u + ${12})) k=$((k + ${13}))
+	done
+	echo "$u $k"
+}
+EOF
+}
+
+# script_run name [file...]: one micemu run of the guest script
+# name_script (after guest_prelude), the files in its share, without
+# debug boot options; d is its directory, its output in $d/out.
+script_run()
+{
+	d=$work/$1
+	mkdir -p "$d/share" || fail "cannot make $d"
+	{
+		guest_prelude
+		"$1_script"
+	} >"$work/$1.script"
+	name=$1
+	shift
+	[ $# -eq 0 ] || cp "$@" "$d/share/" || fail "$name: cannot copy $*"
+	(
+		unset MICEMU_APPEND MICEMU_CARD_APPEND MICEMU_CARD_SMP \
+		    MICEMU_KERNEL MICEMU_NOPVH
+		export MICEMU_DATADIR="$top/share/micemu"
+		exec timeout "$deadline" "$top/usr.sbin/micemu/micemu" \
+		    -m "$cardmem" -w "$d/w" -S "$d/share" \
+		    -s "$work/$name.script" >"$d/out" 2>"$d/err"
+	) &
+	micemu_pid=$!
+	st=0
+	wait "$micemu_pid" || st=$?
+	micemu_pid=
+	[ "$st" = 0 ] || fail "$name: micemu exited with status $st"
+}
+
 # The host guest's script for micd: start it with one card that boots at
 # once, let the card settle, then read micd's CPU time twice, 30 s
 # apart, and its memory.
@@ -172,20 +219,13 @@ until [ -e /run/micd/mic0.console ]; do
 	sleep 1
 done
 sleep 10
-# ticks: the user and system clock ticks of every micd process.
-ticks() {
-	t=0
-	for p in $(pidof micd); do
-		set -- $(sed 's/^.*) //' /proc/$p/stat)
-		t=$((t + ${12} + ${13}))
-	done
-	echo $t
-}
-t0=$(ticks)
-u0=$(cut -d ' ' -f 1 /proc/uptime)
+set -- $(ticks)
+t0=$(($1 + $2))
+u0=$(up)
 sleep 30
-t1=$(ticks)
-u1=$(cut -d ' ' -f 1 /proc/uptime)
+set -- $(ticks)
+t1=$(($1 + $2))
+u1=$(up)
 echo "bench: micd ticks $((t1 - t0)) hz $(getconf CLK_TCK 2>/dev/null || echo 100) seconds $u0 $u1"
 for p in $(pidof micd); do
 	echo "bench: micd rss $p $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$p/status) $(tr '\0' ' ' </proc/$p/cmdline)"
@@ -201,7 +241,6 @@ io_script()
 set -u
 export HOME=/root
 B=/mnt/share/viobench
-up() { cut -d ' ' -f 1 /proc/uptime; }
 # The aperture is mic_host's while it is bound: unbind it for the ceiling.
 dev=$(basename "$(readlink -f /sys/class/mic/mic0/device)")
 aper=${dev%.*}.1
@@ -223,15 +262,6 @@ until ping -c 1 -W 1 172.31.1.1 >/dev/null 2>&1; do
 done
 $B db mic0 200 || exit 1
 ping -c 20 172.31.1.1 | sed -n 's,.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*,viobench: ping_rtt \1 ms,p'
-# ticks: user and system clock ticks of micd's processes in the host.
-ticks() {
-	u=0 k=0
-	for p in $(pidof micd); do
-		set -- $(sed 's/^.*) //' /proc/$p/stat)
-		u=$((u + ${12})) k=$((k + ${13}))
-	done
-	echo "$u $k"
-}
 # The host's CPU states every 0.1 s (uptime, then the cpu line of
 # /proc/stat), for the profile of each run below.
 while :; do
@@ -266,27 +296,10 @@ kill -TERM $(pidof micd)
 EOF
 }
 
-# io: one micemu run of io_script; prints ratios against the ceilings.
+# io: io_script under micemu; prints ratios against the ceilings.
 io()
 {
-	d=$work/io
-	mkdir -p "$d/share" || fail "cannot make $d"
-	cp "$top/tests/sys/dev/mic/virtio/viobench" "$d/share/" ||
-	    fail "viobench is not built"
-	io_script >"$work/io.script"
-	(
-		unset MICEMU_APPEND MICEMU_CARD_APPEND MICEMU_CARD_SMP \
-		    MICEMU_KERNEL MICEMU_NOPVH
-		export MICEMU_DATADIR="$top/share/micemu"
-		exec timeout "$deadline" "$top/usr.sbin/micemu/micemu" \
-		    -m "$cardmem" -w "$d/w" -S "$d/share" \
-		    -s "$work/io.script" >"$d/out" 2>"$d/err"
-	) &
-	micemu_pid=$!
-	st=0
-	wait "$micemu_pid" || st=$?
-	micemu_pid=
-	[ "$st" = 0 ] || fail "io: micemu exited with status $st"
+	script_run io "$top/tests/sys/dev/mic/virtio/viobench"
 	tr -d '\r' <"$d/out" | awk '
 	$1 != "viobench:" { next }
 	$2 == "aper_write" { aw = $3 }
@@ -357,25 +370,10 @@ io()
 	}' || fail "io: no figures in $d/out"
 }
 
-# micd: one micemu run of micd_script; prints its figures.
+# micd: micd_script under micemu; prints its figures.
 micd()
 {
-	d=$work/micd
-	mkdir -p "$d/share" || fail "cannot make $d"
-	micd_script >"$work/micd.script"
-	(
-		unset MICEMU_APPEND MICEMU_CARD_APPEND MICEMU_CARD_SMP \
-		    MICEMU_KERNEL MICEMU_NOPVH
-		export MICEMU_DATADIR="$top/share/micemu"
-		exec timeout "$deadline" "$top/usr.sbin/micemu/micemu" \
-		    -m "$cardmem" -w "$d/w" -S "$d/share" \
-		    -s "$work/micd.script" >"$d/out" 2>"$d/err"
-	) &
-	micemu_pid=$!
-	st=0
-	wait "$micemu_pid" || st=$?
-	micemu_pid=
-	[ "$st" = 0 ] || fail "micd: micemu exited with status $st"
+	script_run micd
 	tr -d '\r' <"$d/out" | awk '
 	$1 == "bench:" && $2 == "micd" && $3 == "ticks" {
 		printf "micd: cpu %.3f %% of a core (%d ticks in %.1f s), " \

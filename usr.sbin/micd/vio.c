@@ -31,13 +31,14 @@
 #include <linux/virtio_ring.h>
 
 #include "mic.h"
+#include "mic_dp.h"
 #include "micd.h"
 
 static void	vio_event(struct card *, int, short, void *);
 static void	vio_put16(uint8_t *, uint16_t);
 static int	vio_add(struct vio *);
 static void	vio_map(struct vio *);
-static size_t	vio_find(const struct vio *);
+static size_t	vio_find(struct vio *);
 static uint16_t	vio_get16(const volatile uint8_t *);
 static uint32_t	vio_get32(const volatile uint8_t *);
 static unsigned int vio_num(const struct vio *);
@@ -169,33 +170,28 @@ vio_map(struct vio *v)
 
 /*
  * The offset of the device's block in the device page: the first block
- * with its header and host features, not being removed; 0 if none.
+ * with its header and host features, not being removed; 0 if none.  The
+ * walk is libmic's (common/mic_dp.c), which reads nothing outside the page.
  */
 static size_t
-vio_find(const struct vio *v)
+vio_find(struct vio *v)
 {
-	struct mic_device_desc d;
-	const volatile uint8_t *dp;
-	size_t off, featoff, i, ctrl;
+	struct mic_dp_block b, mine;
+	void *dp = v->v_map;
+	unsigned int pos = MIC_DP_FIRST;
 
-	dp = v->v_map;
-	featoff = sizeof(d) + v->v_desc[1] * sizeof(struct mic_vqconfig);
-	for (off = sizeof(struct mic_bootparam); off + sizeof(d) <= MIC_DP_SIZE;
-	    off += mic_total_desc_size(&d)) {
-		for (i = 0; i < sizeof(d); i++)
-			((uint8_t *)&d)[i] = dp[off + i];
-		if (d.type == 0 || mic_total_desc_size(&d) > MIC_DP_SIZE - off)
-			return (0);
-		if (memcmp(&d, v->v_desc, 4) != 0)
+	mic_dp_read_header(&mine, v->v_desc, 0);
+	while (mic_dp_walk(dp, &pos, &b) > 0) {
+		if (b.type != mine.type || b.num_vq != mine.num_vq ||
+		    b.feature_len != mine.feature_len ||
+		    b.config_len != mine.config_len)
 			continue;
-		for (i = 0; i < d.feature_len; i++)
-			if (dp[off + featoff + i] != v->v_desc[featoff + i])
-				break;
-		ctrl = off + mic_aligned_desc_size(&d);
-		if (i == d.feature_len && dp[ctrl + offsetof(struct
-		    mic_device_ctrl, config_change)] !=
+		if (memcmp(mic_dp_host_features(dp, &b),
+		    mic_dp_host_features(v->v_desc, &mine),
+		    mine.feature_len) == 0 &&
+		    READ_ONCE(mic_dp_ctrl(dp, &b)->config_change) !=
 		    MIC_VIRTIO_PARAM_DEV_REMOVE)
-			return (off);
+			return (b.off);
 	}
 	return (0);
 }
