@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * card_io_add(), card_io_events() and card_io_del() for the backend
- * tests: they record the one descriptor of the backend in fakeio.
+ * The fakes the backend tests share (fakeio.h): card_io_add(),
+ * card_io_events() and card_io_del() record the backend's descriptor in
+ * fakeio; vio_open(), vio_close(), vio_isopen(), vio_copy(), card_tx() and
+ * card_rx() play the card's side of the device in fakecard.
  */
+
+#include <sys/uio.h>
 
 #include <atf-c.h>
 #include <poll.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "mic.h"
 #include "micd.h"
 #include "fakeio.h"
 
 struct fakeio fakeio = { .fd = -1 };
+struct fakecard fakecard;
 
 int
 card_io_add(struct card *c, int fd, short events,
@@ -39,4 +46,95 @@ card_io_del(struct card *c, int fd)
 	(void)c;
 	ATF_CHECK_EQ(fd, fakeio.fd);
 	fakeio.fd = -1;
+}
+
+int
+vio_open(struct vio *v)
+{
+	v->v_fd = 1000;
+	fakecard.open = 1;
+	fakecard.opens++;
+	return (0);
+}
+
+void
+vio_close(struct vio *v, const char *why)
+{
+	(void)why;
+	v->v_fd = -1;
+	fakecard.open = 0;
+	fakecard.held = 0;
+}
+
+int
+vio_isopen(const struct vio *v)
+{
+	return (v->v_fd != -1);
+}
+
+/* The card sends p, len bytes, as one chain. */
+void
+card_tx(const void *p, size_t len)
+{
+	ATF_REQUIRE(fakecard.txtail < FAKEIO_CHAINS);
+	ATF_REQUIRE((fakecard.tx[fakecard.txtail] = malloc(len)) != NULL);
+	memcpy(fakecard.tx[fakecard.txtail], p, len);
+	fakecard.txlen[fakecard.txtail++] = len;
+}
+
+/* The card posts a receive buffer of len bytes. */
+void
+card_rx(size_t len)
+{
+	ATF_REQUIRE(fakecard.rxtail < FAKEIO_CHAINS);
+	fakecard.rx[fakecard.rxtail++] = len;
+}
+
+/* Copy from the chain p, len bytes, into iov: the bytes copied. */
+static size_t
+fake_scatter(const char *p, size_t len, struct iovec *iov, size_t iovcnt)
+{
+	size_t i, n, done;
+
+	for (i = done = 0; i < iovcnt && done < len; i++) {
+		n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
+		memcpy(iov[i].iov_base, p + done, n);
+		done += n;
+	}
+	return (done);
+}
+
+/*
+ * COPY_DESC: ring 1 gives the card's chains whole; on ring 0 a copy of
+ * nothing holds the next receive buffer, anything else fills it.
+ */
+int
+vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
+    int update, size_t *lenp)
+{
+	*lenp = 0;
+	ATF_REQUIRE(v->v_fd != -1);
+	ATF_REQUIRE(fakecard.iovmax == 0 || iovcnt <= fakecard.iovmax);
+	if (r == 1) {
+		ATF_CHECK(update);
+		if (fakecard.txhead == fakecard.txtail)
+			return (0);
+		*lenp = fake_scatter(fakecard.tx[fakecard.txhead],
+		    fakecard.txlen[fakecard.txhead], iov, iovcnt);
+		free(fakecard.tx[fakecard.txhead++]);
+		return (0);
+	}
+	ATF_REQUIRE_EQ(r, 0);
+	if (fakecard.rxhead == fakecard.rxtail)
+		return (0);
+	if (iovcnt == 0) {
+		ATF_CHECK(!update);
+		fakecard.holds++;
+		fakecard.held = 1;
+		return (0);
+	}
+	ATF_CHECK(update);
+	*lenp = card_received(fakecard.rx[fakecard.rxhead++], iov, iovcnt);
+	fakecard.held = 0;
+	return (0);
 }

@@ -23,23 +23,11 @@
 #include "micd.h"
 #include "fakeio.h"
 
-#define FAKE_CHAINS	1024
-
-/* The card: chains on its transmitq, buffers on its receiveq. */
+/* What the card received (its rings are fakecard's). */
 static struct {
 	struct vio	*f_vio;
-	int		 f_open;
-	int		 f_opens;
-	char		*f_tx[FAKE_CHAINS];	/* chains, card to host */
-	size_t		 f_txlen[FAKE_CHAINS];
-	size_t		 f_txhead, f_txtail;
-	size_t		 f_rx[FAKE_CHAINS];	/* buffer sizes, host to card */
-	size_t		 f_rxhead, f_rxtail;
-	int		 f_held;	/* a receive buffer in progress */
-	int		 f_holds;	/* COPY_DESC of nothing */
-	char		 f_got[1 << 16];	/* what the card received */
+	char		 f_got[1 << 16];
 	size_t		 f_gotlen;
-	/* card_io */
 } fake;
 
 static struct card	 card;
@@ -60,47 +48,9 @@ vio_desc(struct vio *v, int type, unsigned int nvq, unsigned int num,
 	return (0);
 }
 
-int
-vio_open(struct vio *v)
-{
-	v->v_fd = 1000;
-	fake.f_open = 1;
-	fake.f_opens++;
-	return (0);
-}
-
-void
-vio_close(struct vio *v, const char *why)
-{
-	(void)why;
-	v->v_fd = -1;
-	fake.f_open = 0;
-	fake.f_held = 0;
-}
-
-int
-vio_isopen(const struct vio *v)
-{
-	return (v->v_fd != -1);
-}
-
-/* Copy from the chain p, len bytes, into iov: the bytes copied. */
-static size_t
-fake_scatter(const char *p, size_t len, struct iovec *iov, size_t iovcnt)
-{
-	size_t i, n, done;
-
-	for (i = done = 0; i < iovcnt && done < len; i++) {
-		n = iov[i].iov_len < len - done ? iov[i].iov_len : len - done;
-		memcpy(iov[i].iov_base, p + done, n);
-		done += n;
-	}
-	return (done);
-}
-
 /* Copy iov into a receive buffer of size room, at the end of f_got. */
-static size_t
-fake_gather(size_t room, struct iovec *iov, size_t iovcnt)
+size_t
+card_received(size_t room, struct iovec *iov, size_t iovcnt)
 {
 	size_t i, n, done;
 
@@ -114,55 +64,6 @@ fake_gather(size_t room, struct iovec *iov, size_t iovcnt)
 	return (done);
 }
 
-int
-vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
-    int update, size_t *lenp)
-{
-	*lenp = 0;
-	ATF_REQUIRE(v->v_fd != -1);
-	if (r == 1) {
-		ATF_CHECK(update);
-		if (fake.f_txhead == fake.f_txtail)
-			return (0);
-		*lenp = fake_scatter(fake.f_tx[fake.f_txhead],
-		    fake.f_txlen[fake.f_txhead], iov, iovcnt);
-		free(fake.f_tx[fake.f_txhead++]);
-		return (0);
-	}
-	ATF_REQUIRE_EQ(r, 0);
-	if (fake.f_rxhead == fake.f_rxtail)
-		return (0);
-	if (iovcnt == 0) {
-		ATF_CHECK(!update);
-		fake.f_holds++;
-		fake.f_held = 1;
-		return (0);
-	}
-	ATF_CHECK(update);
-	*lenp = fake_gather(fake.f_rx[fake.f_rxhead++], iov, iovcnt);
-	fake.f_held = 0;
-	return (0);
-}
-
-/* The card writes p, as one chain. */
-static void
-card_tx(const void *p, size_t len)
-{
-	ATF_REQUIRE(fake.f_txtail < FAKE_CHAINS);
-	fake.f_tx[fake.f_txtail] = malloc(len);
-	ATF_REQUIRE(fake.f_tx[fake.f_txtail] != NULL);
-	memcpy(fake.f_tx[fake.f_txtail], p, len);
-	fake.f_txlen[fake.f_txtail++] = len;
-}
-
-/* The card posts a receive buffer of len bytes. */
-static void
-card_rx(size_t len)
-{
-	ATF_REQUIRE(fake.f_rxtail < FAKE_CHAINS);
-	fake.f_rx[fake.f_rxtail++] = len;
-}
-
 /*
  * The device is readable, as poll(2) says it (level-triggered): while a
  * transmit chain is there, or a receive buffer that micd does not hold.
@@ -173,8 +74,8 @@ ready(void)
 {
 	int i;
 
-	for (i = 0; fake.f_open && (fake.f_txhead != fake.f_txtail ||
-	    (fake.f_rxhead != fake.f_rxtail && !fake.f_held)); i++) {
+	for (i = 0; fakecard.open && (fakecard.txhead != fakecard.txtail ||
+	    (fakecard.rxhead != fakecard.rxtail && !fakecard.held)); i++) {
 		ATF_REQUIRE(i < 100);
 		fake.f_vio->v_ready(fake.f_vio);
 	}
@@ -280,7 +181,7 @@ ATF_TC_BODY(pty, tc)
 	ATF_CHECK((t.c_lflag & (ICANON | ECHO | ISIG)) == 0);
 	ATF_CHECK((t.c_oflag & OPOST) == 0);
 	viocon_backend.b_stop(&card);
-	ATF_CHECK(!fake.f_open);
+	ATF_CHECK(!fakecard.open);
 	viocon_backend.b_exit(&card);
 	ATF_CHECK(access("run/mic0.console", F_OK) == -1);
 	ATF_CHECK_EQ(fakeio.fd, -1);
@@ -328,11 +229,11 @@ ATF_TC_BODY(input, tc)
 	start(NULL);
 	fd = attach();
 	ready();
-	ATF_CHECK_EQ(fake.f_holds, 0);		/* no buffer yet */
+	ATF_CHECK_EQ(fakecard.holds, 0);		/* no buffer yet */
 	card_rx(4);
 	ready();
-	ATF_CHECK_EQ(fake.f_holds, 1);
-	ATF_CHECK(fake.f_held);
+	ATF_CHECK_EQ(fakecard.holds, 1);
+	ATF_CHECK(fakecard.held);
 	ATF_REQUIRE_EQ(write(fd, "abcdefghij", 10), 10);
 	pump();
 	ATF_CHECK_EQ(fake.f_gotlen, 4);		/* the held one, filled */
@@ -342,7 +243,7 @@ ATF_TC_BODY(input, tc)
 	ready();
 	ATF_REQUIRE_EQ(fake.f_gotlen, 10);
 	ATF_CHECK(memcmp(fake.f_got, "abcdefghij", 10) == 0);
-	ATF_CHECK(fake.f_held);			/* the 8 bytes one */
+	ATF_CHECK(fakecard.held);			/* the 8 bytes one */
 	ATF_CHECK_EQ(fakeio.events & POLLIN, POLLIN);
 	viocon_backend.b_exit(&card);
 	(void)close(fd);
@@ -411,7 +312,7 @@ ATF_TC_BODY(unread, tc)
 			pump();
 		}
 	}
-	ATF_CHECK_EQ(fake.f_txhead, fake.f_txtail);	/* all drained */
+	ATF_CHECK_EQ(fakecard.txhead, fakecard.txtail);	/* all drained */
 	ATF_CHECK_EQ(filesize("mic0.console"), total);
 	fd = attach();
 	pump();
@@ -445,7 +346,7 @@ ATF_TC_BODY(stopped, tc)
 	pump();
 	ATF_CHECK(access("run/mic0.console", F_OK) == 0);
 	ATF_REQUIRE_EQ(viocon_backend.b_start(&card), 0);
-	ATF_CHECK_EQ(fake.f_opens, 2);
+	ATF_CHECK_EQ(fakecard.opens, 2);
 	card_rx(16);
 	ready();
 	ATF_CHECK_EQ(fake.f_gotlen, 0);

@@ -34,18 +34,10 @@
 
 static struct {
 	struct vio	*f_vio;
-	int		 f_open;
 	uint8_t		 f_feat[4];	/* offered */
 	uint8_t		 f_conf[8];
 	int		 f_status;	/* the card's */
 	uint32_t	 f_accepted;	/* the card's */
-	char		*f_tx[FAKE_CHAINS];	/* chains, card to host */
-	size_t		 f_txlen[FAKE_CHAINS];
-	size_t		 f_txhead, f_txtail;
-	size_t		 f_rx[FAKE_CHAINS];	/* chain sizes, host to card */
-	size_t		 f_rxhead, f_rxtail;
-	int		 f_held;	/* a receive chain in progress */
-	int		 f_holds;
 	char		 f_got[FAKE_CHAINS][FAKE_BUF];	/* what it received */
 	size_t		 f_gotlen[FAKE_CHAINS];
 	size_t		 f_ngot;
@@ -54,7 +46,6 @@ static struct {
 	unsigned int	 f_offloads;
 	unsigned int	 f_hdrlen;
 	int		 f_addrs;	/* tap_address() calls */
-	/* card_io */
 } fake;
 
 static struct card	 card;
@@ -73,29 +64,6 @@ vio_desc(struct vio *v, int type, unsigned int nvq, unsigned int num,
 	memcpy(fake.f_conf, config, 8);
 	fake.f_vio = v;
 	return (0);
-}
-
-int
-vio_open(struct vio *v)
-{
-	v->v_fd = 1000;
-	fake.f_open = 1;
-	return (0);
-}
-
-void
-vio_close(struct vio *v, const char *why)
-{
-	(void)why;
-	v->v_fd = -1;
-	fake.f_open = 0;
-	fake.f_held = 0;
-}
-
-int
-vio_isopen(const struct vio *v)
-{
-	return (v->v_fd != -1);
 }
 
 int
@@ -121,51 +89,26 @@ vio_peek(const struct vio *v, unsigned int r, struct vio_chain *ch)
 {
 	(void)v;
 	ATF_REQUIRE_EQ(r, 0);
-	if (fake.f_rxhead == fake.f_rxtail)
+	if (fakecard.rxhead == fakecard.rxtail)
 		return (0);
 	memset(ch, 0, sizeof(*ch));
-	ch->vc_wlen = fake.f_rx[fake.f_rxhead];
+	ch->vc_wlen = fakecard.rx[fakecard.rxhead];
 	ch->vc_ndesc = 1;
 	return (1);
 }
 
-/* COPY_DESC: the card's transmit chains whole; its receive chains. */
-int
-vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
-    int update, size_t *lenp)
+/* A receive chain of the card gets what micd gives it, one iovec. */
+size_t
+card_received(size_t room, struct iovec *iov, size_t iovcnt)
 {
 	size_t n;
 
-	*lenp = 0;
-	ATF_REQUIRE(v->v_fd != -1);
-	ATF_REQUIRE(iovcnt <= 1);
-	if (r == 1) {
-		ATF_CHECK(update);
-		if (fake.f_txhead == fake.f_txtail)
-			return (0);
-		n = fake.f_txlen[fake.f_txhead];
-		*lenp = n < iov->iov_len ? n : iov->iov_len;
-		memcpy(iov->iov_base, fake.f_tx[fake.f_txhead], *lenp);
-		free(fake.f_tx[fake.f_txhead++]);
-		return (0);
-	}
-	ATF_REQUIRE_EQ(r, 0);
-	if (fake.f_rxhead == fake.f_rxtail)
-		return (0);
-	if (iovcnt == 0) {
-		ATF_CHECK(!update);
-		fake.f_holds++;
-		fake.f_held = 1;
-		return (0);
-	}
-	ATF_CHECK(update);
-	n = fake.f_rx[fake.f_rxhead++];
-	*lenp = n < iov->iov_len ? n : iov->iov_len;
-	ATF_REQUIRE(fake.f_ngot < FAKE_CHAINS && *lenp <= FAKE_BUF);
-	memcpy(fake.f_got[fake.f_ngot], iov->iov_base, *lenp);
-	fake.f_gotlen[fake.f_ngot++] = *lenp;
-	fake.f_held = 0;
-	return (0);
+	ATF_REQUIRE_EQ(iovcnt, 1);
+	n = room < iov->iov_len ? room : iov->iov_len;
+	ATF_REQUIRE(fake.f_ngot < FAKE_CHAINS && n <= FAKE_BUF);
+	memcpy(fake.f_got[fake.f_ngot], iov->iov_base, n);
+	fake.f_gotlen[fake.f_ngot++] = n;
+	return (n);
 }
 
 int
@@ -214,23 +157,6 @@ frame(char *buf, uint8_t flags, uint8_t gso, size_t len, int seed)
 	return (sizeof(h) + len);
 }
 
-/* The card sends p as one chain. */
-static void
-card_tx(const void *p, size_t len)
-{
-	ATF_REQUIRE(fake.f_txtail < FAKE_CHAINS);
-	ATF_REQUIRE((fake.f_tx[fake.f_txtail] = malloc(len)) != NULL);
-	memcpy(fake.f_tx[fake.f_txtail], p, len);
-	fake.f_txlen[fake.f_txtail++] = len;
-}
-
-static void
-card_rx(size_t len)
-{
-	ATF_REQUIRE(fake.f_rxtail < FAKE_CHAINS);
-	fake.f_rx[fake.f_rxtail++] = len;
-}
-
 /*
  * Serve as the poll loop would (level-triggered) until idle: the device
  * while it has a transmit chain or a receive chain micd does not hold,
@@ -245,8 +171,8 @@ serve(void)
 	for (i = 0, busy = 1; busy; i++) {
 		ATF_REQUIRE(i < 1000);
 		busy = 0;
-		if (fake.f_open && (fake.f_txhead != fake.f_txtail ||
-		    (fake.f_rxhead != fake.f_rxtail && !fake.f_held))) {
+		if (fakecard.open && (fakecard.txhead != fakecard.txtail ||
+		    (fakecard.rxhead != fakecard.rxtail && !fakecard.held))) {
 			fake.f_vio->v_ready(fake.f_vio);
 			busy = 1;
 		}
@@ -265,6 +191,7 @@ start(uint32_t accepted)
 {
 	memset(&fake, 0, sizeof(fake));
 	fakeio.fd = -1;
+	fakecard.iovmax = 1;
 	memset(&card, 0, sizeof(card));
 	memset(&conf, 0, sizeof(conf));
 	(void)snprintf(card.c_name, sizeof(card.c_name), "mic0");
@@ -402,8 +329,8 @@ ATF_TC_BODY(to_card, tc)
 	card_rx(65536 + 100);
 	card_rx(65536 + 100);
 	serve();
-	ATF_CHECK_EQ(fake.f_holds, 1);
-	ATF_CHECK(fake.f_held);
+	ATF_CHECK_EQ(fakecard.holds, 1);
+	ATF_CHECK(fakecard.held);
 	for (i = 0; i < 3; i++) {
 		len[i] = frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
 		    i == 1 ? VIRTIO_NET_HDR_GSO_TCPV4 : 0,
@@ -507,7 +434,7 @@ ATF_TC_BODY(no_device, tc)
 
 	start(0);
 	vionet_backend.b_stop(&card);
-	ATF_CHECK(!fake.f_open);
+	ATF_CHECK(!fakecard.open);
 	ATF_CHECK_EQ(fakeio.events, POLLIN);
 	len = frame(buf, 0, 0, 100, 0);
 	host_send(buf, len);
