@@ -4,6 +4,8 @@
  * <linux/mic_vmic.h>), its memory file, its ivshmem server, and the
  * life of its guest: the flash bootstrap (SPAD2 handshake, image,
  * command line and ramdisk taken from card memory), reset, power off.
+ * The host page, which only micemu and the host guest map, says what
+ * micemu did with the card guest in words the card cannot forge.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -33,8 +35,10 @@ struct card {
 	struct ivserver	 c_iv;
 	int		 c_ivopen;	/* c_iv is set up, close it */
 	uint8_t		*c_regs;
+	uint8_t		*c_host;	/* the host page */
 	int		 c_regfd;
 	int		 c_memfd;
+	int		 c_hostfd;
 	pid_t		 c_pid;		/* the card guest, or 0 */
 	uint32_t	 c_dladdr;	/* bootstrap download address */
 };
@@ -56,8 +60,12 @@ EXT_AT(h2c_db, MIC_VMIC_EXT_H2C_DB(0));
 EXT_AT(resets, MIC_VMIC_EXT_RESETS);
 _Static_assert(sizeof(struct mic_vmic_ext) == MIC_VMIC_EXT_SIZE, "ext size");
 
+static uint32_t	word_read(const uint8_t *, uint32_t);
+static void	word_write(uint8_t *, uint32_t, uint32_t);
 static uint32_t	reg_read(struct card *, uint32_t);
 static void	reg_write(struct card *, uint32_t, uint32_t);
+static void	card_state(struct card *, uint32_t);
+static uint8_t	*card_map(const char *, int, size_t);
 static int	card_role(void *, pid_t);
 static void	card_change(void *, int, int);
 static void	card_ring(void *, int);
@@ -82,15 +90,15 @@ card_init(int k)
 	    MIC_VMIC_REGS_SIZE);
 	c->c_memfd = card_file(path_mem("%s.mem", c->c_name),
 	    micemu.m_cardmem);
-	if (c->c_regfd == -1 || c->c_memfd == -1)
+	c->c_hostfd = card_file(path_mem("%s.host", c->c_name),
+	    MIC_VMIC_HOST_PAGE_SIZE);
+	if (c->c_regfd == -1 || c->c_memfd == -1 || c->c_hostfd == -1)
 		return (-1);
-	c->c_regs = mmap(NULL, MIC_VMIC_REGS_SIZE, PROT_READ | PROT_WRITE,
-	    MAP_SHARED, c->c_regfd, 0);
-	if (c->c_regs == MAP_FAILED) {
-		warn("%s: register file", c->c_name);
-		c->c_regs = NULL;
+	c->c_regs = card_map(c->c_name, c->c_regfd, MIC_VMIC_REGS_SIZE);
+	c->c_host = card_map(c->c_name, c->c_hostfd, MIC_VMIC_HOST_PAGE_SIZE);
+	if (c->c_regs == NULL || c->c_host == NULL)
 		return (-1);
-	}
+	word_write(c->c_host, MIC_VMIC_HOST_MAGIC_OFF, MIC_VMIC_HOST_MAGIC);
 	card_ext_init(c);
 	card_reset(c);
 	c->c_iv.iv_name = c->c_name;
@@ -118,12 +126,16 @@ card_fini(int k)
 	c->c_ivopen = 0;
 	if (c->c_regs != NULL)
 		(void)munmap(c->c_regs, MIC_VMIC_REGS_SIZE);
-	c->c_regs = NULL;
+	if (c->c_host != NULL)
+		(void)munmap(c->c_host, MIC_VMIC_HOST_PAGE_SIZE);
+	c->c_regs = c->c_host = NULL;
 	if (c->c_regfd != -1)
 		(void)close(c->c_regfd);
 	if (c->c_memfd != -1)
 		(void)close(c->c_memfd);
-	c->c_regfd = c->c_memfd = -1;
+	if (c->c_hostfd != -1)
+		(void)close(c->c_hostfd);
+	c->c_regfd = c->c_memfd = c->c_hostfd = -1;
 }
 
 /* A child exited: if it was a card guest, the card is powered off. */
@@ -140,7 +152,7 @@ card_reap(pid_t pid, int status)
 		c->c_pid = 0;
 		(void)unlink(path_work("%s.pid", c->c_name));
 		ivshmem_drop(&c->c_iv, PEER_CARD);
-		reg_write(c, MIC_VMIC_EXT_EMU_STATE, MIC_VMIC_EMU_OFF);
+		card_state(c, MIC_VMIC_EMU_OFF);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			vlog("%s: card guest powered off", c->c_name);
 		else
@@ -153,17 +165,37 @@ card_reap(pid_t pid, int status)
 }
 
 static uint32_t
+word_read(const uint8_t *base, uint32_t off)
+{
+	return (le32toh(__atomic_load_n((const uint32_t *)(const void *)
+	    (base + off), __ATOMIC_ACQUIRE)));
+}
+
+static void
+word_write(uint8_t *base, uint32_t off, uint32_t val)
+{
+	__atomic_store_n((uint32_t *)(void *)(base + off), htole32(val),
+	    __ATOMIC_SEQ_CST);
+}
+
+static uint32_t
 reg_read(struct card *c, uint32_t off)
 {
-	return (le32toh(__atomic_load_n((uint32_t *)(void *)(c->c_regs + off),
-	    __ATOMIC_ACQUIRE)));
+	return (word_read(c->c_regs, off));
 }
 
 static void
 reg_write(struct card *c, uint32_t off, uint32_t val)
 {
-	__atomic_store_n((uint32_t *)(void *)(c->c_regs + off), htole32(val),
-	    __ATOMIC_SEQ_CST);
+	word_write(c->c_regs, off, val);
+}
+
+/* What micemu did with the card guest: in the extension and the host page. */
+static void
+card_state(struct card *c, uint32_t state)
+{
+	reg_write(c, MIC_VMIC_EXT_EMU_STATE, state);
+	word_write(c->c_host, MIC_VMIC_HOST_EMU_STATE, state);
 }
 
 static int
@@ -264,8 +296,10 @@ card_reset(struct card *c)
 	reg_write(c, MIC_VMIC_RGCR,
 	    reg_read(c, MIC_VMIC_RGCR) & ~MIC_VMIC_RGCR_RESET);
 	reg_write(c, MIC_VMIC_EXT_RESETS, reg_read(c, MIC_VMIC_EXT_RESETS) + 1);
-	reg_write(c, MIC_VMIC_EXT_EMU_STATE, MIC_VMIC_EMU_READY);
+	card_state(c, MIC_VMIC_EMU_READY);
 	reg_write(c, MIC_VMIC_SPAD(2), c->c_dladdr | MIC_VMIC_SPAD2_READY);
+	word_write(c->c_host, MIC_VMIC_HOST_RESETS,
+	    word_read(c->c_host, MIC_VMIC_HOST_RESETS) + 1);
 }
 
 static void
@@ -299,17 +333,34 @@ card_boot(struct card *c)
 	b.b_memfd = c->c_memfd;
 	b.b_dladdr = c->c_dladdr;
 	b.b_size = reg_read(c, MIC_VMIC_SPAD(5));
+	/* The host must never see ready while a card guest may run. */
+	card_state(c, MIC_VMIC_EMU_RUNNING);
 	if (bootstrap_load(&b) == -1 || (pid = qemu_card(c->c_index,
 	    b.b_kernel, b.b_initrd[0] != '\0' ? b.b_initrd : NULL,
 	    b.b_cmdline)) == -1) {
-		reg_write(c, MIC_VMIC_EXT_EMU_STATE, MIC_VMIC_EMU_FAILED);
+		card_state(c, MIC_VMIC_EMU_FAILED);
 		return;
 	}
 	c->c_pid = pid;
 	pidfile_write(path_work("%s.pid", c->c_name), pid);
 	reg_write(c, MIC_VMIC_EXT_BOOTS, reg_read(c, MIC_VMIC_EXT_BOOTS) + 1);
-	reg_write(c, MIC_VMIC_EXT_EMU_STATE, MIC_VMIC_EMU_RUNNING);
+	word_write(c->c_host, MIC_VMIC_HOST_BOOTS,
+	    word_read(c->c_host, MIC_VMIC_HOST_BOOTS) + 1);
 	vlog("%s: card guest started, pid %d", c->c_name, (int)pid);
+}
+
+/* Map a card's shared memory file. */
+static uint8_t *
+card_map(const char *name, int fd, size_t size)
+{
+	void *p;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		warn("%s: mmap", name);
+		return (NULL);
+	}
+	return (p);
 }
 
 /* A fresh shared memory file of the given size: old contents go. */

@@ -250,6 +250,8 @@ start(void)
 		workdir_link(name);
 		(void)snprintf(name, sizeof(name), "mic%d.regs", k);
 		workdir_link(name);
+		(void)snprintf(name, sizeof(name), "mic%d.host", k);
+		workdir_link(name);
 	}
 	if (host_start() == -1)
 		exit(1);

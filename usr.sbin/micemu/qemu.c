@@ -4,8 +4,10 @@
  * starting and stopping them.
  *
  * Host guest: RAM is host.mem; per card K, at slot 0x10 + K, function
- * 0 is the card's ivshmem-doorbell (register file) and function 1 an
- * ivshmem-plain onto micK.mem (the aperture).  Card guest: RAM is
+ * 0 is the card's ivshmem-doorbell (register file), function 1 an
+ * ivshmem-plain onto micK.mem (the aperture) and function 2 one onto
+ * micK.host (the host page, which the card guest never maps).  Card
+ * guest: RAM is
  * micK.mem; at slot 0x10, function 0 is the same doorbell device and
  * function 1 an ivshmem-plain onto host.mem (the host window).
  */
@@ -208,6 +210,13 @@ qemu_host_cards(struct args *a)
 		args_add(a, "-device");
 		args_add(a, "ivshmem-plain,memdev=aper%d,addr=%#x.%d", k, slot,
 		    MIC_VMIC_FN_MEM);
+		args_add(a, "-object");
+		args_add(a, "memory-backend-file,id=hpage%d,mem-path=%s,"
+		    "size=%u,share=on", k, qemu_esc(path_mem("mic%d.host", k)),
+		    MIC_VMIC_HOST_PAGE_SIZE);
+		args_add(a, "-device");
+		args_add(a, "ivshmem-plain,memdev=hpage%d,addr=%#x.%d", k, slot,
+		    MIC_VMIC_FN_HOST);
 	}
 }
 

@@ -8,7 +8,12 @@
  * signature at MIC_VMIC_EXT; other ivshmem devices are left alone.  Its
  * BAR0 holds the ivshmem registers (the doorbell), its MSI-X vectors are
  * the card to host interrupts.  The aperture is BAR2 of the ivshmem-plain
- * function named by aper_devfn, in the same slot.
+ * function named by aper_devfn, in the same slot; the host page is BAR2
+ * of function MIC_VMIC_FN_HOST there.
+ *
+ * The card guest can write the whole register file, and runs until
+ * micemu has killed it: a reset is done only when the host page, which
+ * the card cannot reach, says so.
  *
  * Every doorbell is backed by a word of the extension: the sender writes
  * the word, then rings; the receiver clears the word, then handles it.
@@ -24,11 +29,15 @@
  * struct mic_vmic - what the vmic leaf keeps for a card
  * @ivregs: the ivshmem registers (BAR0 of the doorbell function)
  * @mem: the ivshmem-plain function of the aperture
+ * @host: the ivshmem-plain function of the host page
+ * @hpage: the host page, mapped
  * @nvectors: the ivshmem vectors of every peer
  */
 struct mic_vmic {
 	void __iomem *ivregs;
 	struct pci_dev *mem;
+	struct pci_dev *host;
+	void __iomem *hpage;
 	u32 nvectors;
 };
 
@@ -64,52 +73,85 @@ static void mic_vmic_ring(struct mic_hw *hw, u32 peer_off, u32 vec_off)
 		  vm->ivregs + MIC_VMIC_IVSHMEM_DOORBELL);
 }
 
-/* The aperture: BAR2 of the ivshmem-plain function in the same slot. */
+/*
+ * Take BAR2 of the ivshmem-plain function @devfn in the slot of @pdev:
+ * at least @size bytes of it.  Return: the function, or NULL.
+ */
+static struct pci_dev *mic_vmic_get_fn(struct pci_dev *pdev, u32 devfn,
+				       u64 size)
+{
+	struct pci_dev *fn;
+
+	if (devfn > 0xff || PCI_SLOT(devfn) != PCI_SLOT(pdev->devfn) ||
+	    devfn == pdev->devfn)
+		return NULL;
+	fn = pci_get_slot(pdev->bus, devfn);
+	if (!fn)
+		return NULL;
+	if (fn->vendor != MIC_VMIC_PCI_VENDOR ||
+	    fn->device != MIC_VMIC_PCI_DEVICE || !size ||
+	    size > pci_resource_len(fn, 2) || pci_enable_device_mem(fn))
+		goto err_put;
+	if (!pci_request_region(fn, 2, "mic_host"))
+		return fn;
+	pci_disable_device(fn);
+err_put:
+	pci_dev_put(fn);
+	return NULL;
+}
+
+static void mic_vmic_put_fn(struct pci_dev *fn)
+{
+	pci_release_region(fn, 2);
+	pci_disable_device(fn);
+	pci_dev_put(fn);
+}
+
+/* The aperture: BAR2 of the ivshmem-plain function aper_devfn. */
 static int mic_vmic_map_aper(struct mic_hw *hw, struct pci_dev *pdev)
 {
 	struct mic_vmic *vm = hw->priv;
 	u32 devfn = mic_vmic_read(hw, MIC_VMIC_EXT_APER_DEVFN);
 	u64 size = mic_vmic_read64(hw, MIC_VMIC_EXT_APER_SIZE);
-	struct pci_dev *mem;
-	int ret;
 
-	if (devfn > 0xff || PCI_SLOT(devfn) != PCI_SLOT(pdev->devfn) ||
-	    devfn == pdev->devfn)
+	if (size & (size - 1))
+		size = 0;
+	vm->mem = mic_vmic_get_fn(pdev, devfn, size);
+	if (!vm->mem)
 		return dev_err_probe(hw->dev, -ENODEV,
-				     "bad aperture function %#x\n", devfn);
-	mem = pci_get_slot(pdev->bus, devfn);
-	if (!mem)
-		return dev_err_probe(hw->dev, -ENODEV,
-				     "no aperture function %#x\n", devfn);
-	vm->mem = mem;
-	ret = -ENODEV;
-	if (mem->vendor != MIC_VMIC_PCI_VENDOR ||
-	    mem->device != MIC_VMIC_PCI_DEVICE || !size ||
-	    size & (size - 1) || size > pci_resource_len(mem, 2))
-		goto err_put;
-	ret = pci_enable_device_mem(mem);
-	if (ret)
-		goto err_put;
-	ret = pci_request_region(mem, 2, "mic_host");
-	if (ret)
-		goto err_disable;
-	hw->aper.pa = pci_resource_start(mem, 2);
+				     "no aperture at function %#x\n", devfn);
+	hw->aper.pa = pci_resource_start(vm->mem, 2);
 	hw->aper.len = size;
 	hw->aper.va = ioremap_wc(hw->aper.pa, size);
 	if (!hw->aper.va) {
-		ret = -ENOMEM;
-		goto err_release;
+		mic_vmic_put_fn(vm->mem);
+		vm->mem = NULL;
+		return -ENOMEM;
 	}
 	return 0;
+}
 
-err_release:
-	pci_release_region(mem, 2);
-err_disable:
-	pci_disable_device(mem);
-err_put:
-	pci_dev_put(mem);
-	vm->mem = NULL;
-	return dev_err_probe(hw->dev, ret, "cannot map the aperture\n");
+/* The host page: BAR2 of function MIC_VMIC_FN_HOST. */
+static int mic_vmic_map_host(struct mic_hw *hw, struct pci_dev *pdev)
+{
+	struct mic_vmic *vm = hw->priv;
+	u32 devfn = PCI_DEVFN(PCI_SLOT(pdev->devfn), MIC_VMIC_FN_HOST);
+
+	vm->host = mic_vmic_get_fn(pdev, devfn, MIC_VMIC_HOST_PAGE_SIZE);
+	if (!vm->host)
+		return dev_err_probe(hw->dev, -ENODEV,
+				     "no host page at function %#x\n", devfn);
+	vm->hpage = ioremap(pci_resource_start(vm->host, 2),
+			    MIC_VMIC_HOST_PAGE_SIZE);
+	if (vm->hpage &&
+	    ioread32(vm->hpage + MIC_VMIC_HOST_MAGIC_OFF) == MIC_VMIC_HOST_MAGIC)
+		return 0;
+	if (vm->hpage)
+		iounmap(vm->hpage);
+	vm->hpage = NULL;
+	mic_vmic_put_fn(vm->host);
+	vm->host = NULL;
+	return dev_err_probe(hw->dev, -ENODEV, "bad host page\n");
 }
 
 /**
@@ -162,6 +204,9 @@ static int mic_vmic_probe(struct mic_hw *hw, struct pci_dev *pdev)
 	/* QEMU's ivshmem drops a doorbell when MSI-X is off: no INTx. */
 	hw->irq_types = PCI_IRQ_MSIX;
 	hw->stepping = pdev->revision;
+	ret = mic_vmic_map_host(hw, pdev);
+	if (ret)
+		return ret;
 	return mic_vmic_map_aper(hw, pdev);
 }
 
@@ -169,13 +214,18 @@ static void mic_vmic_remove(struct mic_hw *hw)
 {
 	struct mic_vmic *vm = hw->priv;
 
-	if (!vm || !vm->mem)
+	if (!vm)
 		return;
-	iounmap(hw->aper.va);
-	pci_release_region(vm->mem, 2);
-	pci_disable_device(vm->mem);
-	pci_dev_put(vm->mem);
-	vm->mem = NULL;
+	if (vm->mem) {
+		iounmap(hw->aper.va);
+		mic_vmic_put_fn(vm->mem);
+		vm->mem = NULL;
+	}
+	if (vm->host) {
+		iounmap(vm->hpage);
+		mic_vmic_put_fn(vm->host);
+		vm->host = NULL;
+	}
 }
 
 static u32 mic_vmic_read_spad(struct mic_hw *hw, unsigned int idx)
@@ -243,8 +293,18 @@ static void mic_vmic_reset(struct mic_hw *hw)
 	mic_vmic_ring(hw, MIC_VMIC_EXT_EMU_PEER, MIC_VMIC_EXT_RESET_VEC);
 }
 
+/*
+ * Ready: no card guest runs (the host page, which only micemu writes),
+ * and the bootstrap waits (SPAD2).  SPAD2 alone is the card's to forge.
+ */
 static bool mic_vmic_ready(struct mic_hw *hw)
 {
+	struct mic_vmic *vm = hw->priv;
+
+	if (ioread32(vm->hpage + MIC_VMIC_HOST_EMU_STATE) != MIC_VMIC_EMU_READY)
+		return false;
+	/* The page before the register it vouches for. */
+	rmb();
 	return mic_vmic_read(hw, MIC_VMIC_SPAD(MIC_SPAD_DOWNLOAD)) &
 	       MIC_VMIC_SPAD2_READY;
 }

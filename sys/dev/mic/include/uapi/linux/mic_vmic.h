@@ -25,7 +25,17 @@
  *		reset_vec.  micemu kills the card guest, zeroes the
  *		scratchpads but those in MIC_VMIC_SPAD_KEEP, APICICR0..7,
  *		h2c_db and c2h_db, clears the RGCR bit and writes SPAD2 =
- *		ready | download address last.
+ *		ready | download address last; then, in the host page,
+ *		emu_state = MIC_VMIC_EMU_READY and resets + 1.
+ *
+ * The register file is shared with the card guest, which may write any
+ * of it at any time: on the X100 the reset stops the card at once, here
+ * the card guest runs until micemu has killed it, and could set SPAD2's
+ * ready bit before that.  So the host guest has a third function in the
+ * card's slot, MIC_VMIC_FN_HOST, an ivshmem-plain device whose memory
+ * (struct mic_vmic_host_page) only micemu and the host guest map.  The
+ * host trusts a reset as done only when the host page says
+ * MIC_VMIC_EMU_READY, and only micemu writes that page.
  * Bootstrap:	with SPAD2 ready, copy the image to the aperture at the
  *		download address, the command line right after it, the
  *		ramdisk at twice the download address (boot_params
@@ -54,6 +64,8 @@
 #define MIC_VMIC_FN_REGS	0
 /* Function 1: ivshmem-plain, BAR2 = aperture (host) or host window (card). */
 #define MIC_VMIC_FN_MEM		1
+/* Host guest, function 2: ivshmem-plain, BAR2 = the host page. */
+#define MIC_VMIC_FN_HOST	2
 
 /* ivshmem BAR0 registers (32 bits). */
 #define MIC_VMIC_IVSHMEM_INTRMASK	0x00
@@ -99,7 +111,7 @@
 /* The vmic extension. */
 #define MIC_VMIC_EXT		0x20000
 #define MIC_VMIC_MAGIC		0x43494d56	/* "VMIC" in memory */
-#define MIC_VMIC_VERSION	1
+#define MIC_VMIC_VERSION	2
 #define MIC_VMIC_PEER_NONE	0xffffffff
 #define MIC_VMIC_H2C_DBS	16
 #define MIC_VMIC_C2H_DBS	4
@@ -181,5 +193,31 @@ struct mic_vmic_ext {
 #define MIC_VMIC_EXT_BOOTS	(MIC_VMIC_EXT + 0xe0)
 #define MIC_VMIC_EXT_RESETS	(MIC_VMIC_EXT + 0xe4)
 #define MIC_VMIC_EXT_SIZE	0x100
+
+/* The host page: micemu writes it, the host guest reads it. */
+#define MIC_VMIC_HOST_PAGE_SIZE	0x1000
+#define MIC_VMIC_HOST_MAGIC	0x50484d56	/* "VMHP" in memory */
+
+/**
+ * struct mic_vmic_host_page - what micemu tells the host alone
+ * @magic: MIC_VMIC_HOST_MAGIC, written first
+ * @emu_state: the MIC_VMIC_EMU_* state of the card guest; READY only
+ *	once no card guest runs (micemu waited for its exit)
+ * @resets: resets micemu completed
+ * @boots: card guests micemu started
+ * @reserved: zero
+ */
+struct mic_vmic_host_page {
+	__le32 magic;				/* 0x00 */
+	__le32 emu_state;			/* 0x04 */
+	__le32 resets;				/* 0x08 */
+	__le32 boots;				/* 0x0c */
+	__le32 reserved[4];			/* 0x10 */
+};
+
+#define MIC_VMIC_HOST_MAGIC_OFF		0x00
+#define MIC_VMIC_HOST_EMU_STATE		0x04
+#define MIC_VMIC_HOST_RESETS		0x08
+#define MIC_VMIC_HOST_BOOTS		0x0c
 
 #endif /* _UAPI_LINUX_MIC_VMIC_H */
