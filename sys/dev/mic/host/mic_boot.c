@@ -241,8 +241,9 @@ int mic_reset(struct mic_device *mdev, bool force)
 	if (!force && (mdev->state == MIC_READY ||
 		       mdev->state == MIC_RESETTING))
 		return -EINVAL;
-	mic_set_state(mdev, MIC_RESETTING);
+	/* The card stops first; its devices end after. */
 	ops->reset(&mdev->hw);
+	mic_set_state(mdev, MIC_RESETTING);
 	mdev->reset_deadline = jiffies +
 		msecs_to_jiffies(ops->reset_delay_ms + MIC_RESET_TIMEOUT_MS);
 	mod_delayed_work(system_wq, &mdev->reset_work,
@@ -301,8 +302,8 @@ bool mic_reset_sync(struct mic_device *mdev)
 		mutex_unlock(&mdev->lock);
 		return true;
 	}
-	mic_set_state(mdev, MIC_RESETTING);
 	ops->reset(&mdev->hw);
+	mic_set_state(mdev, MIC_RESETTING);
 	msleep(ops->reset_delay_ms);
 	deadline = jiffies + msecs_to_jiffies(MIC_RESET_TIMEOUT_MS);
 	while (!(ready = ops->ready(&mdev->hw)) &&

@@ -97,6 +97,19 @@ static int mic_dp_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mic_dp);
 
+static int mic_rings_show(struct seq_file *s, void *unused)
+{
+	struct mic_device *mdev = s->private;
+	unsigned int live, dead;
+
+	mutex_lock(&mdev->lock);
+	mic_virtio_rings(mdev, &live, &dead);
+	mutex_unlock(&mdev->lock);
+	seq_printf(s, "live %u\ndead %u\n", live, dead);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mic_rings);
+
 static int mic_post_code_show(struct seq_file *s, void *unused)
 {
 	struct mic_device *mdev = s->private;
@@ -208,6 +221,7 @@ void mic_debugfs_add(struct mic_device *mdev)
 	mdev->dbg_dir = d;
 	debugfs_create_file("smpt", 0444, d, mdev, &mic_smpt_fops);
 	debugfs_create_file("dp", 0444, d, mdev, &mic_dp_fops);
+	debugfs_create_file("rings", 0444, d, mdev, &mic_rings_fops);
 	debugfs_create_file("post_code", 0444, d, mdev, &mic_post_code_fops);
 	debugfs_create_file("log", 0444, d, mdev, &mic_log_fops);
 	debugfs_create_file("reset", 0200, d, mdev, &mic_reset_fops);

@@ -46,12 +46,18 @@
  *
  * Virtio devices (/dev/micN, mic_fops.c and mic_virtio.c), beyond the
  * virtio protocol notes:
- * - Devices end when a reset starts (state resetting): POLLERR, -ENODEV,
- *   the rings are let go; they are freed when the reset completes (the
- *   card is stopped then), or kept, as the device page is, while the
- *   card is reset_failed.  A removal the card did not acknowledge in
- *   10 s marks the slot removed but keeps the rings until the next reset
- *   completes, instead of freeing memory a running card may write.
+ * - A reset stops the card first (the hardware reset), then ends its
+ *   devices (state resetting): POLLERR, -ENODEV, the rings are let go.
+ * - Ring memory is freed only when the card cannot write it: when the
+ *   device goes while the card is ready, or when the next reset
+ *   completes; never on the card's word (an acknowledged removal, a
+ *   config doorbell of -1), and not while the card is reset_failed.  A
+ *   removal the card did not acknowledge in 10 s marks the slot removed.
+ *   debugfs rings counts the live and the kept (dead) rings.
+ * - Nothing the card drives holds a lock a reset takes for long: a
+ *   removal returns at most a ring's worth of chains a step, and a copy
+ *   holds mic_vdev.lock for a piece of MIC_VDEV_BOUNCE bytes at most,
+ *   never while it touches the caller's memory.
  * - close() of a device on a card that never published h2c_config_db
  *   (ready, or booting before its scan) removes it at once; on a
  *   booting, online or shutting_down card that did, in the background.
@@ -64,7 +70,9 @@
  *   (-ENOSPC).  CONFIG_CHANGE: -EINVAL, -EFAULT, -ENODEV, -EIO, -EBUSY.
  * - COPY_DESC copies through a bounce buffer of MIC_VDEV_BOUNCE bytes
  *   and is interrupted (-EINTR) by a fatal signal only; the used length
- *   is the bytes written into the chain over all its calls.
+ *   is the bytes written into the chain over all its calls.  A copy
+ *   that sees the card reset the device between two pieces returns 0
+ *   with the bytes moved so far, and completes nothing.
  * - mmap covers the device page and the rings as they were at
  *   ADD_DEVICE; each page keeps its own reference, so a mapping stays
  *   readable (frozen) after the device ends.  After the end, mmap is
@@ -305,6 +313,8 @@ int mic_virtio_init(struct mic_device *mdev);
 void mic_virtio_uninit(struct mic_device *mdev);
 void mic_virtio_end(struct mic_device *mdev);
 void mic_virtio_reset_done(struct mic_device *mdev);
+void mic_virtio_rings(struct mic_device *mdev, unsigned int *live,
+		      unsigned int *dead);
 int mic_fops_add(struct mic_device *mdev, dev_t devt);
 void mic_fops_del(struct mic_device *mdev);
 

@@ -218,6 +218,7 @@ static bool mic_vdev_reset_handshake(struct mic_vdev *vdev)
 		mic_vring_reset(&vdev->vr[i]);
 		vdev->logged[i] = false;
 	}
+	vdev->gen++;	/* a copy in progress drops its chain */
 	/* The rings start again before the card is told so. */
 	wmb();
 	WRITE_ONCE(ctrl->host_ack, 1);
@@ -287,6 +288,7 @@ struct mic_vdev *mic_vdev_alloc(struct mic_device *mdev)
 		return NULL;
 	vdev->mdev = mdev;
 	mutex_init(&vdev->lock);
+	mutex_init(&vdev->copy_lock);
 	mutex_init(&vdev->mem_lock);
 	init_waitqueue_head(&vdev->wq);
 	INIT_WORK(&vdev->db_work, mic_vdev_db_work);
@@ -304,6 +306,7 @@ static void mic_vdev_free(struct mic_vdev *vdev)
 	cancel_work_sync(&vdev->db_work);
 	kfree(vdev->bounce);
 	mutex_destroy(&vdev->mem_lock);
+	mutex_destroy(&vdev->copy_lock);
 	mutex_destroy(&vdev->lock);
 	kfree(vdev);
 }
@@ -323,9 +326,12 @@ static void mic_vdev_unlink(struct mic_vdev *vdev)
 		vdev->ended = true;
 		mic_dp_remove(mdev->dp, &vdev->blk);
 		mutex_unlock(&vdev->lock);
-		/* A card that never answered may still write the rings. */
-		mic_vdev_put_mem(vdev, vdev->acked ||
-				 READ_ONCE(mdev->state) == MIC_READY);
+		/*
+		 * Whatever the card answered, it may still write the rings
+		 * while it runs: they are freed once it is stopped (ready),
+		 * else when the next reset completes.
+		 */
+		mic_vdev_put_mem(vdev, mdev->state == MIC_READY);
 	}
 	list_del(&vdev->node);
 }
@@ -361,7 +367,7 @@ static bool mic_vdev_remove_step(struct mic_vdev *vdev)
 {
 	struct mic_device_ctrl *ctrl;
 	bool done, notify;
-	unsigned int i;
+	unsigned int i, n;
 
 	mutex_lock(&vdev->lock);
 	WRITE_ONCE(vdev->kick, false);
@@ -373,15 +379,20 @@ static bool mic_vdev_remove_step(struct mic_vdev *vdev)
 	for (i = 0; (vdev->blk.type == VIRTIO_ID_CONSOLE ||
 		     vdev->blk.type == VIRTIO_ID_BLOCK) &&
 	     i < vdev->blk.num_vq; i++) {
+		/*
+		 * At most a ring's worth of chains a step: a card that posts
+		 * the same chain again as fast as it comes back must not keep
+		 * the lock a reset takes.
+		 */
 		notify = false;
-		while (mic_vring_next_chain(&vdev->vr[i]) == 1 &&
-		       !mic_vdev_remove_chain(vdev, &vdev->vr[i]))
+		for (n = 0; n < vdev->vr[i].num &&
+		     mic_vring_next_chain(&vdev->vr[i]) == 1 &&
+		     !mic_vdev_remove_chain(vdev, &vdev->vr[i]); n++)
 			notify = true;
 		if (notify && mic_vring_need_notify(&vdev->vr[i]))
 			mic_vdev_ring_card(vdev);
 	}
 	done = READ_ONCE(ctrl->guest_ack) == 1;
-	vdev->acked = done;
 	mutex_unlock(&vdev->lock);
 	return done;
 }
@@ -395,10 +406,12 @@ static void mic_vdev_remove_work(struct work_struct *work)
 	bool done;
 
 	while (!(done = mic_vdev_remove_step(vdev)) &&
-	       time_before(jiffies, end))
+	       time_before(jiffies, end)) {
 		wait_event_timeout(vdev->wq, READ_ONCE(vdev->kick) ||
 				   READ_ONCE(vdev->ended),
 				   msecs_to_jiffies(MIC_VDEV_REMOVE_POLL_MS));
+		cond_resched();
+	}
 	mutex_lock(&mic_virtio_lock);
 	mdev = vdev->mdev;
 	if (mdev) {
@@ -465,10 +478,8 @@ void mic_vdev_release(struct mic_vdev *vdev)
 		mutex_lock(&mdev->lock);
 		if (vdev->bound && !vdev->ended)
 			background = mic_vdev_remove_start(vdev);
-		if (!background) {
-			vdev->acked = true;
+		if (!background)
 			mic_vdev_unlink(vdev);
-		}
 		mutex_unlock(&mdev->lock);
 	}
 	mutex_unlock(&mic_virtio_lock);
@@ -629,6 +640,16 @@ long mic_vdev_add(struct mic_vdev *vdev, void __user *arg)
 
 /* MIC_VIRTIO_COPY_DESC */
 
+/*
+ * A copy holds mic_vdev.copy_lock from start to end, and mic_vdev.lock
+ * only for a step on the ring or a piece of at most MIC_VDEV_BOUNCE bytes
+ * between the bounce buffer and card memory.  The caller's memory is
+ * touched with no lock a reset, a removal or an unbind takes: a fault
+ * that never resolves stops the copy, not the card's reset.  Between
+ * pieces the copy looks again: the device ended (-ENODEV), or the card
+ * reset the device (the chain is gone; the copy ends with what moved).
+ */
+
 /**
  * struct mic_uio - where a copy is in the caller's buffers
  * @iov: the caller's iovecs, copied in
@@ -656,29 +677,64 @@ static size_t mic_uio_room(struct mic_uio *u, void __user **p)
 	return u->iov[u->cur].iov_len - u->off;
 }
 
-/* Move one piece between the caller and card memory. */
-static int mic_vdev_copy_one(struct mic_vdev *vdev, struct mic_uio *u,
-			     const struct mic_vring_buf *b, u32 *n)
+/*
+ * Take mic_vdev.lock for the next step of a copy started at reset
+ * generation @gen.  Return: 0 with the lock held; -ENODEV if the device
+ * ended, 1 if the card reset the device, without the lock.
+ */
+static int mic_vdev_copy_lock(struct mic_vdev *vdev, u32 gen)
 {
-	void __iomem *card = vdev->mdev->hw.aper.va + b->addr;
-	void __user *p;
-	size_t len;
+	int ret = 0;
 
-	len = min3(mic_uio_room(u, &p), (size_t)b->len,
-		   (size_t)MIC_VDEV_BOUNCE);
-	if (!len) {
-		*n = 0;
-		return 0;
+	mutex_lock(&vdev->lock);
+	if (vdev->ended)
+		ret = -ENODEV;
+	else if (vdev->gen != gen)
+		ret = 1;
+	if (ret)
+		mutex_unlock(&vdev->lock);
+	return ret;
+}
+
+/*
+ * Move one piece of the chain in progress on @vr between the caller and
+ * card memory: *@n bytes, 0 once the chain or the caller's buffers are
+ * done.  Return as mic_vdev_copy_lock(), or -EFAULT.
+ */
+static int mic_vdev_copy_one(struct mic_vdev *vdev, struct mic_vring *vr,
+			     u32 gen, struct mic_uio *u, u32 *n)
+{
+	struct mic_vring_buf b = {};
+	void __iomem *card = NULL;
+	void __user *p = NULL;
+	size_t len = 0;
+	int ret;
+
+	*n = 0;
+	ret = mic_vdev_copy_lock(vdev, gen);
+	if (ret)
+		return ret;
+	if (mic_vring_cur(vr, &b)) {
+		len = min3(mic_uio_room(u, &p), (size_t)b.len,
+			   (size_t)MIC_VDEV_BOUNCE);
+		card = vdev->mdev->hw.aper.va + b.addr;
 	}
-	if (b->write) {
-		if (copy_from_user(vdev->bounce, p, len))
-			return -EFAULT;
-		memcpy_toio(card, vdev->bounce, len);
-	} else {
+	if (len && !b.write)
 		memcpy_fromio(vdev->bounce, card, len);
-		if (copy_to_user(p, vdev->bounce, len))
-			return -EFAULT;
-	}
+	mutex_unlock(&vdev->lock);
+	if (!len)
+		return 0;
+	if (b.write ? copy_from_user(vdev->bounce, p, len) :
+	    copy_to_user(p, vdev->bounce, len))
+		return -EFAULT;
+	/* The same buffer as long as the generation is the same. */
+	ret = mic_vdev_copy_lock(vdev, gen);
+	if (ret)
+		return ret;
+	if (b.write)
+		memcpy_toio(card, vdev->bounce, len);
+	mic_vring_advance(vr, len);
+	mutex_unlock(&vdev->lock);
 	u->off += len;
 	*n = len;
 	return 0;
@@ -686,25 +742,20 @@ static int mic_vdev_copy_one(struct mic_vdev *vdev, struct mic_uio *u,
 
 /* Copy as far as the chain in progress and the caller's buffers go. */
 static int mic_vdev_copy_chain(struct mic_vdev *vdev, struct mic_vring *vr,
-			       struct mic_uio *u, u32 *copied)
+			       u32 gen, struct mic_uio *u, u32 *copied)
 {
-	struct mic_vring_buf b;
 	u32 n;
 	int ret;
 
-	while (mic_vring_cur(vr, &b)) {
-		ret = mic_vdev_copy_one(vdev, u, &b, &n);
-		if (ret)
+	for (;;) {
+		ret = mic_vdev_copy_one(vdev, vr, gen, u, &n);
+		if (ret || !n)
 			return ret;
-		if (!n)
-			break;
-		mic_vring_advance(vr, n);
 		*copied += n;
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
 	}
-	return 0;
 }
 
 static void mic_vdev_log_broken(struct mic_vdev *vdev, unsigned int i)
@@ -720,33 +771,61 @@ static void mic_vdev_log_broken(struct mic_vdev *vdev, unsigned int i)
 			     mic_vring_strerror(mic_vring_error(&vdev->vr[i])));
 }
 
-/* COPY_DESC on ring @i, mic_vdev.lock held. */
+/* The chain to copy on ring @i: 1 and its generation, 0 for none. */
+static int mic_vdev_copy_start(struct mic_vdev *vdev, unsigned int i,
+			       u32 *gen)
+{
+	int ret;
+
+	mutex_lock(&vdev->lock);
+	if (vdev->ended) {
+		ret = -ENODEV;
+	} else {
+		vdev->events = false;
+		ret = mic_vring_next_chain(&vdev->vr[i]);
+		if (ret < 0)
+			mic_vdev_log_broken(vdev, i);
+		*gen = vdev->gen;
+	}
+	mutex_unlock(&vdev->lock);
+	return ret;
+}
+
+/* Give the chain back to the card, if it is done. */
+static int mic_vdev_copy_end(struct mic_vdev *vdev, struct mic_vring *vr,
+			     u32 gen, u32 copied)
+{
+	struct mic_vring_buf b;
+	int ret;
+
+	ret = mic_vdev_copy_lock(vdev, gen);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	/* Something moved, or nothing is left to move: done. */
+	if (copied || !mic_vring_cur(vr, &b)) {
+		ret = mic_vring_complete(vr, mic_vring_get_chain(vr)->written);
+		if (!ret && mic_vring_need_notify(vr))
+			mic_vdev_ring_card(vdev);
+	}
+	mutex_unlock(&vdev->lock);
+	return ret;
+}
+
+/* COPY_DESC on ring @i, mic_vdev.copy_lock held. */
 static int mic_vdev_copy(struct mic_vdev *vdev, unsigned int i,
 			 struct mic_uio *u, bool update_used, u32 *copied)
 {
 	struct mic_vring *vr = &vdev->vr[i];
-	struct mic_vring_buf b;
+	u32 gen;
 	int ret;
 
-	ret = mic_vring_next_chain(vr);
-	if (ret < 0) {
-		mic_vdev_log_broken(vdev, i);
+	ret = mic_vdev_copy_start(vdev, i, &gen);
+	if (ret <= 0)
 		return ret;
-	}
-	if (!ret)
-		return 0;
-	ret = mic_vdev_copy_chain(vdev, vr, u, copied);
-	if (ret || !update_used)
-		return ret;
-	/* Something moved, or nothing is left to move: done. */
-	if (!*copied && mic_vring_cur(vr, &b))
-		return 0;
-	ret = mic_vring_complete(vr, mic_vring_get_chain(vr)->written);
+	ret = mic_vdev_copy_chain(vdev, vr, gen, u, copied);
 	if (ret)
-		return ret;
-	if (mic_vring_need_notify(vr))
-		mic_vdev_ring_card(vdev);
-	return 0;
+		return ret < 0 ? ret : 0;
+	return update_used ? mic_vdev_copy_end(vdev, vr, gen, *copied) : 0;
 }
 
 /* The caller's iovecs, checked and copied in. */
@@ -768,6 +847,23 @@ static int mic_vdev_get_iov(const struct mic_copy_desc *cd, struct mic_uio *u)
 	return 0;
 }
 
+/* The device and the ring allow a COPY_DESC. */
+static int mic_vdev_can_copy(struct mic_vdev *vdev,
+			     const struct mic_copy_desc *cd)
+{
+	int ret = 0;
+
+	mutex_lock(&vdev->lock);
+	if (!vdev->bound)
+		ret = -EINVAL;
+	else if (vdev->ended)
+		ret = -ENODEV;
+	else if (cd->vr_idx >= vdev->blk.num_vq)
+		ret = -EINVAL;
+	mutex_unlock(&vdev->lock);
+	return ret;
+}
+
 /**
  * mic_vdev_copy_desc() - MIC_VIRTIO_COPY_DESC
  * @vdev: the file's state
@@ -787,22 +883,17 @@ long mic_vdev_copy_desc(struct mic_vdev *vdev, void __user *arg)
 
 	if (copy_from_user(&cd, ucd, sizeof(cd)))
 		return -EFAULT;
-	mutex_lock(&vdev->lock);
-	if (!vdev->bound)
-		ret = -EINVAL;
-	else if (vdev->ended)
-		ret = -ENODEV;
-	else if (cd.vr_idx >= vdev->blk.num_vq)
-		ret = -EINVAL;
-	else
+	ret = mic_vdev_can_copy(vdev, &cd);
+	if (!ret)
 		ret = mic_vdev_get_iov(&cd, &u);
-	if (ret) {
-		mutex_unlock(&vdev->lock);
+	if (ret)
 		return ret;
+	if (mutex_lock_killable(&vdev->copy_lock)) {
+		kfree(u.iov);
+		return -EINTR;
 	}
-	vdev->events = false;
 	ret = mic_vdev_copy(vdev, cd.vr_idx, &u, cd.update_used, &copied);
-	mutex_unlock(&vdev->lock);
+	mutex_unlock(&vdev->copy_lock);
 	kfree(u.iov);
 	if (put_user(copied, &ucd->out_len))
 		return -EFAULT;
@@ -996,6 +1087,33 @@ void mic_virtio_reset_done(struct mic_device *mdev)
 		list_del(&mem->node);
 		mic_vdev_mem_free(mdev, mem);
 	}
+}
+
+/**
+ * mic_virtio_rings() - count the rings of a card, for debugfs
+ * @mdev: the card, its lock held
+ * @live: the rings of the devices
+ * @dead: the rings let go but kept until the card is stopped
+ */
+void mic_virtio_rings(struct mic_device *mdev, unsigned int *live,
+		      unsigned int *dead)
+{
+	struct mic_vdev_mem *mem;
+	struct mic_vdev *vdev;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&mdev->lock);
+	list_for_each_entry(vdev, &mdev->virtio.vdevs, node) {
+		mutex_lock(&vdev->mem_lock);
+		if (vdev->mem)
+			n += vdev->mem->nr;
+		mutex_unlock(&vdev->mem_lock);
+	}
+	*live = n;
+	n = 0;
+	list_for_each_entry(mem, &mdev->virtio.dead, node)
+		n += mem->nr;
+	*dead = n;
 }
 
 /**

@@ -8,8 +8,13 @@
  *	mic_virtio_lock		the attachment of files to cards
  *	mic_device.lock		the card's state, its list of devices, the
  *				blocks the host writes in the device page
+ *	mic_vdev.copy_lock	the copies of a device, one at a time; held
+ *				across faults on the caller's memory, so
+ *				nothing else ever waits for it
  *	mic_intr.lock		the doorbell handlers
- *	mic_vdev.lock		the device: its rings, events, copies
+ *	mic_vdev.lock		the device: its rings, events; held for
+ *				bounded work only (a step on a ring, a piece
+ *				of a copy), never across the caller's memory
  *	mic_vdev.mem_lock	the ring memory, for mmap (taken with
  *				mmap_lock held: nothing under it touches
  *				user memory)
@@ -77,7 +82,8 @@ struct mic_vdev_mem {
  *	mic_virtio_lock).  While @lock is held, @bound and not @ended, it
  *	is valid without mic_virtio_lock
  * @node: in &mic_virtio.vdevs, from open until the device is freed
- * @lock: serialises the device (copies, doorbell work, poll, config)
+ * @lock: serialises the device (ring steps, doorbell work, poll, config)
+ * @copy_lock: serialises the copies (COPY_DESC) of the device
  * @mem_lock: protects @mem for mmap
  * @wq: poll(2) and the removal wait here
  * @db_work: the work of a doorbell ring
@@ -88,9 +94,10 @@ struct mic_vdev_mem {
  * @bound: a device was added (set once)
  * @ended: the device ended: a card reset, or the card went away
  * @removing: close() started the removal; no file any more
- * @acked: the card acknowledged the removal
  * @kick: the doorbell rang since the removal last looked
  * @events: an event for poll(2): status change, reset, config ack
+ * @gen: the card's resets of the device, so that a copy in progress
+ *	sees its chain go
  * @blk: the block in the device page
  * @host_features: the features offered, the host's own copy
  * @status: the device status last seen
@@ -103,6 +110,7 @@ struct mic_vdev {
 	struct mic_device *mdev;
 	struct list_head node;
 	struct mutex lock;	/* the device */
+	struct mutex copy_lock;	/* the copies */
 	struct mutex mem_lock;	/* @mem, for mmap */
 	wait_queue_head_t wq;
 	struct work_struct db_work;
@@ -113,9 +121,9 @@ struct mic_vdev {
 	bool bound;
 	bool ended;
 	bool removing;
-	bool acked;
 	bool kick;
 	bool events;
+	u32 gen;
 	struct mic_dp_block blk;
 	u8 host_features[MIC_DP_MAX_FEATURE_LEN];
 	u8 status;
