@@ -27,14 +27,30 @@
  *	avail_jump	the avail index moved by num + 1
  *	indirect	VRING_DESC_F_INDIRECT, not negotiated
  *	order		a readable descriptor after a writable one
+ *	huge		a valid chain of all but one descriptor of the ring,
+ *			64 MiB each, just under 4 GiB in all
+ * and cases that arm a behaviour, and say so on the console with a good
+ * chain "mic_hostile: armed <case>":
+ *	flood_remove	when the host removes the device, do not let go:
+ *			post the same valid chain again, a ring's worth
+ *			each time the host catches up, for 10 minutes
+ *	config_db	write -1 to the config doorbell in the device page,
+ *			so that the host cannot ask for a removal
+ *	early_ready	from now on, whenever SPAD2 is 0 (the host asked
+ *			for a reset), set its ready bit at once, as a card
+ *			that is not stopped yet could
  */
 #include <linux/bits.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/pci.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -44,6 +60,8 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
+
+#include "../../../../../sys/dev/mic/card/mic_card.h"
 
 /* The console's rings: 0 host to card, 1 card to host. */
 #define MIC_HOSTILE_RX		0
@@ -60,6 +78,17 @@
 /* How long the host has to return the good chain. */
 #define MIC_HOSTILE_WAIT	(60 * HZ)
 
+/* The most descriptors a hostile chain has, and their size in "huge". */
+#define MIC_HOSTILE_MAX_DESC	64
+#define MIC_HOSTILE_HUGE_LEN	(64U << 20)
+
+/* SPAD2, the flash bootstrap's word: its ready bit, and an address. */
+#define MIC_HOSTILE_SPAD2	2
+#define MIC_HOSTILE_SPAD2_FORGED	((16U << 20) | 1)
+
+/* How long flood_remove keeps the removal busy. */
+#define MIC_HOSTILE_FLOOD	(600 * HZ)
+
 /**
  * struct mic_hostile - the console device bound
  * @vdev: the device
@@ -69,6 +98,7 @@
  * @work: the good chain, then the next case of `cases'
  * @returned: the host returned a good chain
  * @gone: the device is being removed
+ * @flood: flood_remove is armed
  */
 struct mic_hostile {
 	struct virtio_device *vdev;
@@ -78,6 +108,7 @@ struct mic_hostile {
 	struct work_struct work;
 	struct completion returned;
 	bool gone;
+	bool flood;
 };
 
 /* The device bound, if any; what the trigger acts on. */
@@ -99,7 +130,7 @@ struct mic_hostile_chain {
 	u16 head;
 	u16 avail_step;
 	unsigned int ndesc;
-	struct vring_desc desc[2];
+	struct vring_desc desc[MIC_HOSTILE_MAX_DESC];
 };
 
 static void mic_hostile_desc(struct mic_hostile *mh, struct vring_desc *d,
@@ -139,33 +170,115 @@ static void mic_hostile_post(struct mic_hostile *mh, const char *name,
 		 name, c->head, idx, (u16)(idx + c->avail_step));
 }
 
-/* The good case: one readable buffer, through the virtqueue API. */
-static int mic_hostile_good(struct mic_hostile *mh)
+/* A good chain: one readable buffer, through the virtqueue API. */
+static int mic_hostile_say(struct mic_hostile *mh, char *text)
 {
 	struct virtqueue *vq = mh->vqs[MIC_HOSTILE_TX];
 	struct scatterlist sg;
 	unsigned long flags;
-	char *text;
-	int len, ret;
+	int ret;
 
-	text = kmalloc(MIC_HOSTILE_BUF_SIZE, GFP_KERNEL);
-	if (!text)
-		return -ENOMEM;
-	len = scnprintf(text, MIC_HOSTILE_BUF_SIZE, MIC_HOSTILE_TEXT,
-			++mic_hostile_good_sent);
-	sg_init_one(&sg, text, len);
+	sg_init_one(&sg, text, strlen(text));
 	spin_lock_irqsave(&mh->lock, flags);
 	ret = virtqueue_add_outbuf(vq, &sg, 1, text, GFP_ATOMIC);
 	if (!ret)
 		virtqueue_kick(vq);
 	spin_unlock_irqrestore(&mh->lock, flags);
-	if (ret) {
+	if (ret)
 		kfree(text);
-		return ret;
+	return ret;
+}
+
+/* The good case: a known text, through the virtqueue API. */
+static int mic_hostile_good(struct mic_hostile *mh)
+{
+	char *text;
+	int ret;
+
+	text = kasprintf(GFP_KERNEL, MIC_HOSTILE_TEXT, ++mic_hostile_good_sent);
+	if (!text)
+		return -ENOMEM;
+	ret = mic_hostile_say(mh, text);
+	if (!ret)
+		dev_info(&mh->vdev->dev, "mic_hostile: good: chain %u, kicked\n",
+			 mic_hostile_good_sent);
+	return ret;
+}
+
+/* The card's core: the vmic leaf's driver data starts with it. */
+static struct mic_card *mic_hostile_card(struct mic_hostile *mh)
+{
+	return pci_get_drvdata(to_pci_dev(mh->vdev->dev.parent));
+}
+
+/* early_ready: a card that sets SPAD2's ready bit while it still runs. */
+static int mic_hostile_ready_thread(void *data)
+{
+	struct mic_card *mcard = data;
+	unsigned int n = 0;
+
+	while (!kthread_should_stop()) {
+		if (!mcard->ops->read_spad(mcard, MIC_HOSTILE_SPAD2)) {
+			mcard->ops->write_spad(mcard, MIC_HOSTILE_SPAD2,
+					       MIC_HOSTILE_SPAD2_FORGED);
+			pr_info("mic_hostile: early_ready: SPAD2 set ready (%u)\n",
+				++n);
+		}
+		usleep_range(200, 400);
 	}
-	dev_info(&mh->vdev->dev, "mic_hostile: good: chain %u of %d bytes, kicked\n",
-		 mic_hostile_good_sent, len);
 	return 0;
+}
+
+/* Arm a behaviour, and say so on the console. */
+static int mic_hostile_arm(struct mic_hostile *mh, const char *name)
+{
+	struct mic_card *mcard = mic_hostile_card(mh);
+	struct task_struct *t;
+	char *text;
+
+	if (!strcmp(name, "flood_remove")) {
+		mh->flood = true;
+	} else if (!strcmp(name, "config_db")) {
+		WRITE_ONCE(mcard->bp->h2c_config_db, -1);
+	} else if (!strcmp(name, "early_ready")) {
+		t = kthread_run(mic_hostile_ready_thread, mcard,
+				"mic_hostile_ready");
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	} else {
+		return -EINVAL;
+	}
+	text = kasprintf(GFP_KERNEL, "mic_hostile: armed %s\n", name);
+	if (!text)
+		return -ENOMEM;
+	dev_info(&mh->vdev->dev, "mic_hostile: armed %s\n", name);
+	return mic_hostile_say(mh, text);
+}
+
+/*
+ * flood_remove, from the driver's remove: every entry of the transmit
+ * ring names one good descriptor, and the avail index stays a ring ahead
+ * of what the host gave back.  The card's removal never ends.
+ */
+static void mic_hostile_flood(struct mic_hostile *mh)
+{
+	struct virtqueue *vq = mh->vqs[MIC_HOSTILE_TX];
+	const struct vring *vr = virtqueue_get_vring(vq);
+	struct virtio_device *vdev = mh->vdev;
+	unsigned long end = jiffies + MIC_HOSTILE_FLOOD;
+	u16 used, head = vr->num - 1;
+	unsigned int i;
+
+	mic_hostile_desc(mh, &vr->desc[head], virt_to_phys(mh->buf), 16, 0, 0);
+	for (i = 0; i < vr->num; i++)
+		vr->avail->ring[i] = cpu_to_virtio16(vdev, head);
+	dev_info(&vdev->dev, "mic_hostile: flood_remove: flooding\n");
+	while (time_before(jiffies, end)) {
+		used = virtio16_to_cpu(vdev, READ_ONCE(vr->used->idx));
+		virtio_wmb(false);
+		WRITE_ONCE(vr->avail->idx, cpu_to_virtio16(vdev, used + vr->num));
+		cond_resched();
+	}
 }
 
 /*
@@ -177,11 +290,20 @@ static int mic_hostile_chain(struct mic_hostile *mh, const char *name,
 {
 	u16 num = virtqueue_get_vring(mh->vqs[MIC_HOSTILE_TX])->num;
 	u64 buf = virt_to_phys(mh->buf);
+	unsigned int i;
 
 	c->avail_step = 1;
 	c->ndesc = 1;
 	c->head = num - 1;
-	if (!strcmp(name, "addr_beyond")) {
+	if (!strcmp(name, "huge")) {
+		c->ndesc = min_t(unsigned int, num, MIC_HOSTILE_MAX_DESC) - 1;
+		c->head = num - c->ndesc;
+		for (i = 0; i < c->ndesc; i++)
+			mic_hostile_desc(mh, &c->desc[i], 0,
+					 MIC_HOSTILE_HUGE_LEN,
+					 i + 1 < c->ndesc ? VRING_DESC_F_NEXT : 0,
+					 c->head + i + 1);
+	} else if (!strcmp(name, "addr_beyond")) {
 		mic_hostile_desc(mh, &c->desc[0], MIC_HOSTILE_BEYOND, 16, 0, 0);
 	} else if (!strcmp(name, "len_overflow")) {
 		mic_hostile_desc(mh, &c->desc[0], ~0ULL - 15, 32, 0, 0);
@@ -225,6 +347,8 @@ static int mic_hostile_play(struct mic_hostile *mh, const char *name)
 
 	if (!strcmp(name, "good"))
 		return mic_hostile_good(mh);
+	if (mic_hostile_arm(mh, name) != -EINVAL)
+		return 0;
 	ret = mic_hostile_chain(mh, name, &c);
 	if (ret) {
 		dev_info(&mh->vdev->dev, "mic_hostile: %s: no such case\n", name);
@@ -363,6 +487,8 @@ static void mic_hostile_remove(struct virtio_device *vdev)
 	WRITE_ONCE(mh->gone, true);
 	complete_all(&mh->returned);
 	cancel_work_sync(&mh->work);
+	if (mh->flood)
+		mic_hostile_flood(mh);
 	virtio_reset_device(vdev);
 	while ((text = virtqueue_detach_unused_buf(mh->vqs[MIC_HOSTILE_TX])))
 		kfree(text);
