@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The work directory: logs, sockets, pid files, extracted card images.
- * Memory files (host.mem, micK.mem, micK.regs) must be on tmpfs: if the
- * work directory is not, they live in a directory of their own under
- * /dev/shm, with symbolic links to them in the work directory.
+ * Memory files (host.mem, micK.mem, micK.regs, micK.host) must be on
+ * tmpfs: if the work directory is not, they live in a directory of their
+ * own under /dev/shm, with symbolic links to them in the work directory.
  */
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -26,7 +26,7 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *workdir_card_files[] = {
-	"sock", "regs", "mem", "pid", "monitor", "kernel", "initrd", "log"
+	"sock", "regs", "mem", "host", "pid", "monitor", "kernel", "initrd", "log"
 };
 static const char *workdir_host_files[] = {
 	"host.mem", "host.pid", "out.sock", "host.log"

@@ -244,11 +244,13 @@ EOF
 	echo go >share/go
 	micemu_wait
 	check_run 0 "share: outside to guest" "info: magic=0x43494d56" \
-	    "info: version=0x1" "info: card=0" "info: host_peer=0x1" \
+	    "info: version=0x2" "info: card=0" "info: host_peer=0x1" \
 	    "info: card_peer=0xffffffff" "info: emu_state=0x1" \
 	    "info: aper_size=0x10000000" "info: hwin_size=0x20000000" \
 	    "info: aper_devfn=0x81" "info: spad2=0x4000001" \
-	    "info: aperture=0x10000000" "aperture: pattern-from-outside"
+	    "info: aperture=0x10000000" "info: host_magic=0x50484d56" \
+	    "info: host_emu_state=0x1" "info: host_resets=0x1" \
+	    "aperture: pattern-from-outside"
 	[ "$(cat share/fromguest)" = "guest to outside" ] ||
 	    fail_logs "the guest's file is not in the share"
 }

@@ -37,6 +37,7 @@ struct vcard {
 	volatile uint8_t	*v_bar0;	/* ivshmem registers */
 	uint8_t			*v_aper;	/* aperture */
 	uint64_t		 v_apersize;
+	uint8_t			*v_host;	/* host page */
 };
 
 static void	*map_bar(int, int, int, size_t *);
@@ -158,6 +159,7 @@ vcard_open(struct vcard *v, const char *arg)
 	v->v_bar0 = map_bar(MIC_VMIC_HOST_SLOT(k), MIC_VMIC_FN_REGS, 0, &len);
 	v->v_aper = map_bar(MIC_VMIC_HOST_SLOT(k), MIC_VMIC_FN_MEM, 2, &len);
 	v->v_apersize = len;
+	v->v_host = map_bar(MIC_VMIC_HOST_SLOT(k), MIC_VMIC_FN_HOST, 2, &len);
 }
 
 static uint32_t
@@ -244,6 +246,10 @@ cmd_info(struct vcard *v)
 	printf("ivposition=%#x\n", *(volatile uint32_t *)(v->v_bar0 +
 	    MIC_VMIC_IVSHMEM_IVPOSITION));
 	printf("aperture=%#llx\n", (unsigned long long)v->v_apersize);
+	printf("host_magic=%#x\nhost_emu_state=%#x\nhost_resets=%#x\n",
+	    *(volatile uint32_t *)(v->v_host + MIC_VMIC_HOST_MAGIC_OFF),
+	    *(volatile uint32_t *)(v->v_host + MIC_VMIC_HOST_EMU_STATE),
+	    *(volatile uint32_t *)(v->v_host + MIC_VMIC_HOST_RESETS));
 	return (0);
 }
 
