@@ -48,7 +48,7 @@ cleanup()
 # signalled status: pass the signal on to kyua, and exit.
 signalled()
 {
-	[ -z "$run" ] || kill -TERM $run 2>/dev/null
+	[ -z "$run" ] || kill -TERM "$run" 2>/dev/null
 	exit "$1"
 }
 trap cleanup EXIT
@@ -61,8 +61,6 @@ kyua() { command kyua --logfile="$store/kyua.log" "$@"; }
 # spin: burn a CPU until this script is gone (in case no trap runs).
 spin()
 {
-	local i
-
 	while kill -0 $$ 2>/dev/null; do
 		i=0
 		while [ $i -lt 100000 ]; do
@@ -88,9 +86,9 @@ tee=$!
 (exec kyua --logfile="$store/kyua.log" test --results-file="$db") \
     >"$store/fifo" &
 run=$!
-wait $run
+wait "$run"
 run=
-wait $tee
+wait "$tee"
 counts=$(awk '
 /  ->  passed/	{ p++; next }
 /  ->  skipped/	{ s++; next }

@@ -299,7 +299,7 @@ EOF
 	n=0
 	until [ "$(awk '{ print $3 }' /proc/"$pid"/stat)" = T ]; do
 		n=$((n + 1))
-		[ $n -le 300 ] || fail_logs "the card guest is not stopped"
+		[ $n -le 3000 ] || fail_logs "the card guest is not stopped"
 		sleep 0.1
 	done
 	echo frozen >share/frozen

@@ -77,7 +77,7 @@ done
 n=0
 until grep "mic_hostile: no case left" /tmp/log; do
 	n=\$((n + 1))
-	[ \$n -le 100 ] || fail "card: cases left"
+	[ \$n -le 3000 ] || fail "card: cases left"
 	usleep 100000
 	micctl log mic0 >/tmp/log || fail "micctl log"
 done

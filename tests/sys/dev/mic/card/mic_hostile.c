@@ -58,7 +58,7 @@
 #define MIC_HOSTILE_BUF_SIZE	128
 
 /* How long the host has to return the good chain. */
-#define MIC_HOSTILE_WAIT	(60 * HZ)
+#define MIC_HOSTILE_WAIT	(300 * HZ)
 
 /**
  * struct mic_hostile - the console device bound
