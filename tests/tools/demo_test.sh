@@ -10,7 +10,7 @@ demo_head()
 {
 	atf_set descr "tools/demo.sh without a terminal boots mic0 online," \
 	    "shows the card's log, its console, network and disk; it exits 0"
-	atf_set timeout 600
+	atf_set timeout 1200
 }
 demo_body()
 {

@@ -12,6 +12,9 @@
 
 MICEMU_DEADLINE=300	# seconds for one guest event (TCG on 2 shared cores)
 
+# vmic_logscan: the kernel log scan of the whole-system tests.
+. "$(atf_get_srcdir)/../../sys/dev/mic/vmic.subr"
+
 micemu_bin()
 {
 	echo "$(atf_get_srcdir)/../../../usr.sbin/micemu/micemu"
@@ -115,10 +118,9 @@ check_run()
 	for line in "$@"; do
 		grep -q -- "$line" out || fail_logs "no \"$line\" in the output"
 	done
-	if grep -nE 'WARNING|BUG|Oops' share/w/host.log share/w/mic*.log \
-	    2>/dev/null; then
-		fail_logs "a WARNING, BUG or Oops in a serial log"
-	fi
+	vmic_logscan share/w/host.log share/w/mic*.log >&2 ||
+	    fail_logs "a warning, BUG, Oops, lockup, stall or hung task in a" \
+		"serial log"
 	for f in share/w/*; do
 		[ -e "$f" ] || continue
 		case $f in
@@ -301,7 +303,7 @@ EOF
 	n=0
 	until [ "$(awk '{ print $3 }' /proc/"$pid"/stat)" = T ]; do
 		n=$((n + 1))
-		[ $n -le 300 ] || fail_logs "the card guest is not stopped"
+		[ $n -le 3000 ] || fail_logs "the card guest is not stopped"
 		sleep 0.1
 	done
 	echo frozen >share/frozen

@@ -37,7 +37,7 @@
 #define MIC_BADBLK_SECTOR	8	/* of the good write */
 #define MIC_BADBLK_DATA		1024	/* two sectors at most */
 #define MIC_BADBLK_PATTERN	"mic_badblk write"	/* 16 bytes, repeated */
-#define MIC_BADBLK_WAIT		(30 * HZ)
+#define MIC_BADBLK_WAIT		(300 * HZ)
 #define MIC_BADBLK_UNKNOWN	0x77
 
 /**

@@ -76,7 +76,7 @@
 #define MIC_HOSTILE_BUF_SIZE	128
 
 /* How long the host has to return the good chain. */
-#define MIC_HOSTILE_WAIT	(60 * HZ)
+#define MIC_HOSTILE_WAIT	(300 * HZ)
 
 /* The most descriptors a hostile chain has, and their size in "huge". */
 #define MIC_HOSTILE_MAX_DESC	64

@@ -37,7 +37,7 @@ micd_log 'mic0: disk1: "/tmp/ro.img", 2048 sectors, read-only'
 waitstate mic0 online
 con_open mic0
 con_login
-con_do 'waitdev() { n=0; while [ ! -e $1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done; }; waitdev /sys/block/vdb; for f in vda/size vdb/size vdb/ro vda/serial vdb/serial; do echo "$(cat /sys/block/$f)"; done'
+con_do 'waitdev() { n=0; while [ ! -e $1 ] && [ $n -lt 300 ]; do sleep 1; n=$((n + 1)); done; }; waitdev /sys/block/vdb; for f in vda/size vdb/size vdb/ro vda/serial vdb/serial; do echo "$(cat /sys/block/$f)"; done'
 con_new "^8192" || fail "vda: not 8192 sectors: $(tail -c 400 /tmp/mic0.out)"
 con_new "^2048" || fail "vdb: not 2048 sectors"
 con_new "^1[[:space:]]*$" || fail "vdb: not read-only"
@@ -91,7 +91,7 @@ CONF
 kill -HUP $micd
 micd_log "mic0: disk2: device removed"
 micd_log "mic0: disk1: device removed"
-con_do 'n=0; while [ -e /sys/block/vdc ] || [ -e /sys/block/vdb ]; do [ $n -lt 30 ] || break; sleep 1; n=$((n + 1)); done; ls -1 /sys/block'
+con_do 'n=0; while [ -e /sys/block/vdc ] || [ -e /sys/block/vdb ]; do [ $n -lt 300 ] || break; sleep 1; n=$((n + 1)); done; ls -1 /sys/block'
 con_new "^vd[bc][[:space:]]*$" && fail "vdb or vdc still there: $(tail -c 400 /tmp/mic0.out)"
 con_new "^vda[[:space:]]*$" || fail "vda is gone"
 grep -q "mic0: disk0: device removed" /tmp/micd.log && fail "disk0 touched"

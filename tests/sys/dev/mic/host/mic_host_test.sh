@@ -76,7 +76,7 @@ EOF
 	vmic_check "^status: nop poweroff$" "^online again$"
 }
 
-vmic_case card_reports "reboot, poweroff and halt inside the card: the" \
+vmic_case -t 1800 card_reports "reboot, poweroff and halt inside the card: the" \
     "status is restart, poweroff, halted"
 card_reports_body()
 {
@@ -117,9 +117,6 @@ EOF
 	vmic_run
 	vmic_check -c "^crash: crashed$" "Kernel panic" \
 	    "^panic kept over the reset$" "^online again$"
-	grep -E 'WARNING|BUG|Oops' share/w/host.log &&
-	    vmic_fail "a WARNING, BUG or Oops in the host's kernel log"
-	return 0
 }
 
 vmic_case log_wrap "micctl log of a ring that wrapped around, after a" \
@@ -150,12 +147,9 @@ EOF
 	vmic_run
 	vmic_check -c "^log: .* bytes of a ring of 65536$" "Kernel panic" \
 	    "^log ok$"
-	grep -E 'WARNING|BUG|Oops' share/w/host.log &&
-	    vmic_fail "a WARNING, BUG or Oops in the host's kernel log"
-	return 0
 }
 
-vmic_case reset "reset of an online card, and of a frozen one: both" \
+vmic_case -t 1800 reset "reset of an online card, and of a frozen one: both" \
     "complete, and the card boots again"
 reset_body()
 {
@@ -180,7 +174,7 @@ EOF
 	    "^frozen card reset$" "^online again$"
 }
 
-vmic_case two_cards "two cards, booted and reset independently"
+vmic_case -t 1800 two_cards "two cards, booted and reset independently"
 two_cards_body()
 {
 	vmic_script <<'EOF'

@@ -33,7 +33,7 @@ network_script()
 	} | virtio_script
 }
 
-vmic_case net "ping both ways, 64 MiB each way over TCP with matching" \
+vmic_case -t 2700 net "ping both ways, 64 MiB each way over TCP with matching" \
     "checksums, ssh mic0 uname -a"
 net_body()
 {
@@ -74,7 +74,7 @@ EOF2
 	    "^net: 64 MiB card -> host, checksums match$" "^ssh: Linux "
 }
 
-vmic_case two_cards "two cards, each with its network and a disk, busy at" \
+vmic_case -t 1800 two_cards "two cards, each with its network and a disk, busy at" \
     "the same time: both fetch data from the host and write it to their" \
     "disk, and the host reads it back from both image files"
 two_cards_body()
@@ -106,7 +106,7 @@ echo "two: both cards on the network"
 # Each card, at once: fetch 16 MiB from the host three times, writing it
 # to its disk at three offsets, and sends the host 16 MiB of its own.
 for n in 0 1; do
-	ssh mic$n "n=0; while [ ! -e /dev/vda ] && [ \$n -lt 60 ]; do sleep 1; n=\$((n + 1)); done; for i in 0 1 2; do wget -q -O - http://172.31.$((n + 1)).254:8080/data | dd of=/dev/vda bs=1M seek=\$((i * 16)) iflag=fullblock oflag=direct 2>/dev/null || exit 1; done; sync" >/tmp/ssh$n.out 2>&1 &
+	ssh mic$n "n=0; while [ ! -e /dev/vda ] && [ \$n -lt 300 ]; do sleep 1; n=\$((n + 1)); done; for i in 0 1 2; do wget -q -O - http://172.31.$((n + 1)).254:8080/data | dd of=/dev/vda bs=1M seek=\$((i * 16)) iflag=fullblock oflag=direct 2>/dev/null || exit 1; done; sync" >/tmp/ssh$n.out 2>&1 &
 	eval ssh$n=\$!
 	ssh mic$n "dd if=/dev/zero bs=1M count=16 2>/dev/null" >/tmp/from$n 2>/tmp/from$n.err &
 	eval from$n=\$!

@@ -15,7 +15,7 @@ VMIC_TOOLS=
 # image (and the setting), logs in, and mounts a new ext4 on /mnt/d.
 STORAGE_PRELUDE='
 card_helpers() {
-	con_do "waitdev() { n=0; while [ ! -e \$1 ] && [ \$n -lt 60 ]; do sleep 1; n=\$((n + 1)); done; [ -e \$1 ]; }"
+	con_do "waitdev() { n=0; while [ ! -e \$1 ] && [ \$n -lt 300 ]; do sleep 1; n=\$((n + 1)); done; [ -e \$1 ]; }"
 }
 storage_up() {
 	dd if=/dev/zero of=/tmp/d0.img bs=1M count=64 2>/dev/null
@@ -38,7 +38,7 @@ storage_script()
 	} | virtio_script
 }
 
-vmic_case fs_reboot "mkfs.ext4 on the card's virtio disk, files written" \
+vmic_case -t 1800 fs_reboot "mkfs.ext4 on the card's virtio disk, files written" \
     "and synced; the card reboots through micd; fsck -f is clean and the" \
     "checksums match"
 fs_reboot_body()
@@ -67,7 +67,7 @@ EOF2
 	    "^fs: fsck -f clean$" "^fs: checksums match after the reboot$"
 }
 
-vmic_case crash "the card crashes while it writes and fsyncs files:" \
+vmic_case -t 1800 crash "the card crashes while it writes and fsyncs files:" \
     "micd resets and boots it (reboot on crash), fsck recovers the journal," \
     "every file fsync'ed before the crash is intact"
 crash_body()

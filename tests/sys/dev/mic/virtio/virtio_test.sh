@@ -31,7 +31,7 @@ EOF
 	    "^micd: exited$"
 }
 
-vmic_case reboot "the card reboots itself: micd resets and boots it," \
+vmic_case -t 1800 reboot "the card reboots itself: micd resets and boots it," \
     "the console comes back to the micconsole still attached"
 reboot_body()
 {
@@ -65,7 +65,12 @@ killall -KILL micd
 echo "micd: killed"
 kill $con 2>/dev/null
 exec 3>&-
-sleep 3
+wait $micd
+# The card sees its console go (micd's /dev/mic0 closed by its death).
+removed() {
+	micctl log mic0 2>/dev/null | grep -q "virtio: virtio[0-9]*: removing it"
+}
+waitfor 300 removed || fail "the card did not remove its console"
 expect mic0 state online
 : >/tmp/micd.log
 micd -d -f /etc/micd.conf >>/tmp/micd.log 2>&1 &
@@ -101,7 +106,7 @@ exec 4>/tmp/vt.in
 vt() {
 	m=$(grep -c "^ok\|^error" /tmp/vt.out)
 	echo "$1" >&4
-	waitfor 30 test "$(grep -c "^ok\|^error" /tmp/vt.out)" -gt "$m" ||
+	waitfor 300 test "$(grep -c "^ok\|^error" /tmp/vt.out)" -gt "$m" ||
 	    fail "viotest: no answer to $1"
 	r=$(grep "^ok\|^error" /tmp/vt.out | tail -n 1)
 	case $r in
@@ -110,7 +115,7 @@ vt() {
 	esac
 }
 # consoles: how many virtio consoles the card has.
-con_do 'consoles() { grep -l 0x0003 /sys/bus/virtio/devices/*/device | wc -l; }; waitcount() { n=0; while [ "$(consoles)" != $1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done; echo "consoles: $(consoles)"; }; waitdev() { n=0; while [ ! -e $1 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done; }; waitcount 1'
+con_do 'consoles() { grep -l 0x0003 /sys/bus/virtio/devices/*/device | wc -l; }; waitcount() { n=0; while [ "$(consoles)" != $1 ] && [ $n -lt 300 ]; do sleep 1; n=$((n + 1)); done; echo "consoles: $(consoles)"; }; waitdev() { n=0; while [ ! -e $1 ] && [ $n -lt 300 ]; do sleep 1; n=$((n + 1)); done; }; waitcount 1'
 con_new "^consoles: 1" || fail "not one console on the card before the add"
 vt "add console"
 con_do 'waitcount 2; sleep 600 </dev/hvc1 & sleep 0'
@@ -118,7 +123,7 @@ con_new "^consoles: 2" || fail "no second console on the card"
 echo "hotplug: console added"
 # virtio_console sizes an open console from its config at a change.
 vt "config 100 40"
-con_do 'sleep 2; stty -F /dev/hvc1 size'
+con_do 'n=0; until [ "$(stty -F /dev/hvc1 size)" = "40 100" ] || [ $n -ge 300 ]; do sleep 1; n=$((n + 1)); done; stty -F /dev/hvc1 size'
 con_new "^40 100" ||
     fail "hvc1: not 40 rows 100 columns: $(tail -c 300 /tmp/mic0.out)"
 echo "hotplug: config change seen"
@@ -134,13 +139,18 @@ echo "hotplug: block device read"
 vt "stop"
 # A read and a write in flight: both must fail, neither be reported done.
 con_do '(dd if=/dev/vda of=/dev/null bs=4096 count=1 skip=500 iflag=direct; echo "dd-status $?") & (dd if=/dev/zero of=/dev/vda bs=4096 count=1 seek=600 oflag=direct; echo "ddw-status $?") & sleep 0'
-sleep 3
+dd_at=$con_at
+# Until the card has both requests in flight (read, write).
+con_do 'n=0; until (set -- $(cat /sys/block/vda/inflight); [ "$1" -ge 1 ] && [ "$2" -ge 1 ]) || [ $n -ge 300 ]; do sleep 1; n=$((n + 1)); done; echo "inflight: $(echo $(cat /sys/block/vda/inflight))"'
+con_new "^inflight: [1-9][0-9]* [1-9]" ||
+    fail "vda: not a read and a write in flight: $(tail -c 300 /tmp/mic0.out)"
+con_at=$dd_at
 con_new "dd-status [0-9]\|ddw-status [0-9]" && fail "a request completed while nobody served it"
 vt "close"
 con_expect "dd-status [1-9]"
 con_expect "ddw-status [1-9]"
 echo "hotplug: I/O failed on removal"
-con_do 'n=0; while [ -e /sys/block/vda ] && [ $n -lt 30 ]; do sleep 1; n=$((n + 1)); done; ls -1 /sys/block'
+con_do 'n=0; while [ -e /sys/block/vda ] && [ $n -lt 300 ]; do sleep 1; n=$((n + 1)); done; ls -1 /sys/block'
 con_new "^vda[[:space:]]*$" && fail "vda still there: $(tail -c 300 /tmp/mic0.out)"
 echo "hotplug: block device removed"
 echo quit >&4
@@ -155,7 +165,7 @@ EOF
 
 HOSTILE_CASES="addr_beyond,len_overflow,loop,next_range,avail_jump,indirect,order"
 
-vmic_case hostile "two cards under micd, mic0 hostile: it breaks each ring" \
+vmic_case -t 1800 hostile "two cards under micd, mic0 hostile: it breaks each ring" \
     "rule in turn on its console; each time micd logs one line and adds" \
     "the device again, and mic1's console keeps working"
 hostile_body()
@@ -177,7 +187,7 @@ con_open mic1
 con_login
 con_run 'echo one-\$((6 * 7))' "one-42"
 micd_log "mic0: console: the card broke the ring rules, adding the device again" 300 7
-waitfor 120 grep -q "good chain 8" /var/log/micd/mic0.console ||
+waitfor 300 grep -q "good chain 8" /var/log/micd/mic0.console ||
     fail "mic0: no good chain after the last case: \$(tail -c 300 /var/log/micd/mic0.console)"
 echo "mic0: good chain 8 after the 7 cases"
 echo "micd: \$(grep -c "mic0: console: the card broke the ring rules" /tmp/micd.log) re-adds"
