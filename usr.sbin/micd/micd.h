@@ -27,6 +27,8 @@
 #define MICD_RUNDIR		"/run/micd"	/* consoles: micN.console */
 #define MICD_RUNDIR_ENV		"MICD_RUNDIR"	/* instead of MICD_RUNDIR */
 #define MICD_FIRMWARE		"mic/uos.img"
+#define MICD_USER		"_micd"	/* card processes run as */
+#define MICD_USERLEN_MAX	32	/* a user name */
 
 #define MICD_UNITS		256	/* cards mic0 to mic255 */
 #define MICD_DISKS_MAX		16	/* disks per card */
@@ -84,6 +86,8 @@ struct cardconf {
 
 struct config {
 	char		*cf_name;	/* of the file, for messages */
+	char		*cf_user;	/* the card processes' user */
+	int		 cf_userline;	/* where it was set; 0: not */
 	struct cardconf	 cf_default;
 	struct cardconf	*cf_cards[MICD_UNITS];	/* by unit; NULL: none */
 };
@@ -316,6 +320,7 @@ void		proc_stop(void);
 
 /* setting.c */
 const struct keyword *setting_lookup(const char *);
+int		 setting_user(struct lex *, struct config *);
 
 /* vio.c */
 int		vio_desc(struct vio *, int, unsigned int, unsigned int,
