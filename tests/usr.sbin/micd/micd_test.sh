@@ -16,7 +16,9 @@ setup()
 	[ -x "$MICD" ] || atf_fail "micd is not built"
 }
 
-# mkconf file line ...: a configuration of card mic0 with these settings.
+# mkconf file line ...: a configuration of card mic0 with these settings,
+# and, after setup_sys, its card processes run as $TESTUSER (last, so that
+# the lines of the settings are 2, 3...).
 mkconf()
 {
 	f=$1
@@ -27,6 +29,7 @@ mkconf()
 			printf '\t%s\n' "$l"
 		done
 		echo '}'
+		[ -z "${TESTUSER:-}" ] || echo "user $TESTUSER"
 	} >"$f"
 }
 
@@ -45,9 +48,9 @@ usage_head()
 usage_body()
 {
 	setup
-	u='usage: micd [-dnv] [-f file] [-p pidfile]\n'
+	u='usage: micd [-dnvx] [-f file] [-p pidfile]\n'
 	atf_check -s exit:2 -o empty \
-	    -e inline:"micd: unknown option \"-x\"\n$u" "$MICD" -x
+	    -e inline:"micd: unknown option \"-y\"\n$u" "$MICD" -y
 	atf_check -s exit:2 -o empty \
 	    -e inline:"micd: option \"-f\" needs an argument\n$u" \
 	    "$MICD" -n -f
@@ -201,10 +204,14 @@ unreadable_body()
 # The lifecycle: a fake sysfs class, and micd in the background.
 
 # An empty class directory in sys/, an empty dev/ (no card has a character
-# device: adding a device fails), the consoles' links in run/.
+# device: adding a device fails), the consoles' links in run/ (and the
+# card processes' empty root, run/empty).  The card processes run as
+# nobody: micd's default user, _micd, need not exist on a test machine.
 setup_sys()
 {
 	setup
+	TESTUSER=nobody
+	id "$TESTUSER" >/dev/null 2>&1 || atf_skip "no user $TESTUSER"
 	mkdir sys dev run || atf_fail "cannot create the fake trees"
 	MIC_SYSFS_ROOT=$(pwd)/sys
 	MIC_DEV_ROOT=$(pwd)/dev
@@ -336,6 +343,7 @@ card mic0 {
 }
 card mic5 {
 }
+user $TESTUSER
 EOF
 	start
 	waitlog '^micd: mic5: configured, but there is no such card$'
@@ -380,6 +388,7 @@ default {
 card mic2 {
 	boot on start yes
 }
+user $TESTUSER
 EOF
 	start
 	waitattr mic2 state boot
@@ -688,7 +697,8 @@ console_body()
 	setup_sys
 	mkcard mic0 online
 	mkcard mic1 ready
-	printf 'default {\n\tboot on start no\n}\n' >micd.conf
+	printf 'default {\n\tboot on start no\n}\nuser %s\n' "$TESTUSER" \
+	    >micd.conf
 	start
 	waitlog '^micd: mic0: console: '"$MICD_RUNDIR"'/mic0.console on /dev/'
 	waitlog '^micd: mic1: console: '"$MICD_RUNDIR"'/mic1.console on /dev/'
