@@ -176,9 +176,12 @@ static _Noreturn void
 micd_start(int debug, int verbose)
 {
 	sigset_t set;
+	char *rundir;
 
 	micd_pidfile_lock();
-	sandbox_root(viocon_rundir(), &parent.p_sandbox);
+	rundir = micd_abspath(viocon_rundir());
+	sandbox_root(rundir, &parent.p_sandbox);
+	free(rundir);
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGTERM);
 	(void)sigaddset(&set, SIGINT);
