@@ -3,7 +3,8 @@
 /*
  * micd: the configuration (config.c, with lex.c, parse.c, setting.c,
  * addr.c and check.c), the card processes (proc.c in the parent, card.c in
- * each), the virtio devices (vio.c, with a backend each: viocon.c,
+ * each, in its sandbox: sandbox.c, asking the parent with priv.c), the
+ * virtio devices (vio.c, with a backend each: viocon.c,
  * vioblk.c, vionet.c with its tap, tap.c) and their buffers (iobuf.c),
  * the cards' names in /etc/hosts (hosts.c), the messages between
  * processes, and logging (log.c).  Include after "mic.h".

@@ -3,7 +3,8 @@
  * viocon: the card's virtio console (VIRTIO_ID_CONSOLE, no features, one
  * port) over a pty.  The pty lives as long as the card process, across
  * the card's boots, at a stable path: $MICD_RUNDIR/micN.console, a
- * symbolic link to the slave, which micconsole(8) opens.  micd holds the
+ * symbolic link to the slave, which micconsole(8) opens (the parent
+ * removes it when the card process has ended).  micd holds the
  * slave open itself, so that the master never polls as hung up while
  * nobody is attached, and keeps it raw.
  *

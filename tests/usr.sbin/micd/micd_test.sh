@@ -684,6 +684,97 @@ is_tty()
 	[ -c "$1" ] && [ "$(stat -L -c %a "$1")" = 600 ]
 }
 
+# The pid of the card process of card name, from micd -v's log: the last.
+cardpid()
+{
+	sed -n "s/^micd: $1: card process \([0-9]*\)\$/\1/p" log | tail -n 1
+}
+
+# sandboxed pid: the process runs as $TESTUSER in run/empty, with seccomp
+# filters and no_new_privs.
+sandboxed()
+{
+	uid=$(id -u "$TESTUSER")
+	t=$(printf '\t')
+	grep -qx "Uid:$t$uid$t$uid$t$uid$t$uid" "/proc/$1/status" ||
+	    atf_fail "card process $1 does not run as $TESTUSER"
+	grep -qx "Seccomp:${t}2" "/proc/$1/status" ||
+	    atf_fail "card process $1 has no seccomp filter"
+	grep -qx "NoNewPrivs:${t}1" "/proc/$1/status" ||
+	    atf_fail "card process $1 has no no_new_privs"
+	[ "$(readlink "/proc/$1/root")" = "$MICD_RUNDIR/empty" ] ||
+	    atf_fail "card process $1 is not chrooted to run/empty"
+}
+
+atf_test_case sandbox cleanup
+sandbox_head()
+{
+	atf_set descr "card processes run as the configured user, chrooted to" \
+	    "an empty MICD_RUNDIR/empty, with no_new_privs and seccomp; with" \
+	    "-x, SIGUSR1 makes one call socket(2): it is killed, logged with" \
+	    "the call's number, and started again, sandboxed"
+	atf_set require.user root
+	atf_set timeout 30
+}
+sandbox_body()
+{
+	setup_sys
+	mkcard mic0 online
+	mkconf micd.conf
+	start -x
+	waitlog '^micd: mic0: state online$'
+	kid=$(cardpid mic0)
+	[ -n "$kid" ] || atf_fail "no card process"
+	sandboxed "$kid"
+	atf_check -o empty ls -A run/empty
+	atf_check -o match:'^d.* root ' ls -ld run/empty
+	atf_check -o inline:"755\n" stat -c %a run/empty
+	kill -USR1 "$kid"
+	waitlog '^micd: mic0: card process killed by seccomp: system call 41$'
+	waitlog '^micd: mic0: card process starts again in 1000 ms$'
+	waitlog '^micd: mic0: state online$' 2
+	new=$(cardpid mic0)
+	[ "$new" != "$kid" ] || atf_fail "no new card process"
+	sandboxed "$new"
+	stop
+}
+sandbox_cleanup()
+{
+	kill_micd
+}
+
+atf_test_case no_user cleanup
+no_user_head()
+{
+	atf_set descr "micd does not start if the user of micd.conf does not" \
+	    "exist (exit 1), and keeps the configuration in use if a reload" \
+	    "names such a user"
+	atf_set require.user root
+	atf_set timeout 30
+}
+no_user_body()
+{
+	setup_sys
+	mkcard mic0 online
+	u=micd-no-such-user
+	id "$u" >/dev/null 2>&1 && atf_skip "there is a user $u"
+	printf 'user %s\n' "$u" >micd.conf
+	atf_check -s exit:1 -o empty -e inline:"micd: user $u: no such user\n" \
+	    "$MICD" -d -f micd.conf -p "$(pwd)/micd.pid"
+	mkconf micd.conf
+	start
+	waitlog '^micd: mic0: state online$'
+	printf 'user %s\n' "$u" >micd.conf
+	kill -HUP "$(cat bgpid)"
+	waitlog '^micd: micd.conf: not reloaded'
+	atf_check -o match:"^micd: user $u: no such user\$" cat log
+	stop
+}
+no_user_cleanup()
+{
+	kill_micd
+}
+
 atf_test_case console cleanup
 console_head()
 {
@@ -778,6 +869,8 @@ atf_init_test_cases()
 	atf_add_test_case sighup
 	atf_add_test_case daemon
 	atf_add_test_case startup_errors
+	atf_add_test_case sandbox
+	atf_add_test_case no_user
 	atf_add_test_case console
 	atf_add_test_case console_micconsole
 }
