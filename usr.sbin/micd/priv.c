@@ -35,8 +35,11 @@ priv_init(int fd)
 /*
  * Send one message on sock, parent to card process or back: the header
  * (type, card, the length of the data), the n buffers of data, and the
- * descriptor fd unless it is -1.  sendmsg(2) flags add to MSG_NOSIGNAL.
- * Safe in a signal handler.
+ * descriptor fd unless it is -1.  send(2) flags add to MSG_NOSIGNAL.
+ * Without a descriptor, the message is sent with send(2), the one way
+ * out that the card process's filter allows (no address, no sendmsg(2)),
+ * and it must fit in MICD_REQ_MAX bytes of data.  Safe in a signal
+ * handler.
  */
 int
 priv_send(int sock, uint32_t type, uint32_t card, const struct iovec *data,
@@ -50,6 +53,8 @@ priv_send(int sock, uint32_t type, uint32_t card, const struct iovec *data,
 	struct msghdr mh;
 	struct cmsghdr *cmp;
 	struct iovec iov[1 + PRIV_IOV_MAX];
+	char buf[sizeof(struct micd_msg) + MICD_REQ_MAX];
+	size_t len;
 	ssize_t rv;
 	int i;
 
@@ -65,6 +70,16 @@ priv_send(int sock, uint32_t type, uint32_t card, const struct iovec *data,
 	for (i = 0; i < n; i++) {
 		iov[1 + i] = data[i];
 		m.m_len += (uint32_t)data[i].iov_len;
+	}
+	if (fd == -1 && m.m_len <= MICD_REQ_MAX) {
+		for (i = 0, len = 0; i <= n; i++) {
+			memcpy(buf + len, iov[i].iov_base, iov[i].iov_len);
+			len += iov[i].iov_len;
+		}
+		while ((rv = send(sock, buf, len, MSG_NOSIGNAL | flags)) ==
+		    -1 && errno == EINTR)
+			continue;
+		return (rv == -1 ? -1 : 0);
 	}
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = iov;

@@ -53,14 +53,20 @@ static void	sandbox_sigsys(int, siginfo_t *, void *);
 static void	sandbox_filter(const char *);
 static int	sandbox_isempty(const char *);
 
-/* The system calls of a card process, on x86_64 (musl, static). */
+/*
+ * The system calls a card process makes, on x86_64 (musl, static), with
+ * no argument to check.  Besides: ioctl(2) with a request of
+ * sandbox_ioctls; sendto(2) without an address (send(2): the request
+ * channel, syslog(3)); connect(2), which syslog(3) tries when syslogd
+ * went away, fails with EACCES.  No sendmsg(2), no connect(2): the card
+ * process reaches no socket but those it holds connected.
+ */
 static const unsigned int sandbox_calls[] = {
 	SYS_read, SYS_write, SYS_readv, SYS_writev,
 	SYS_pread64, SYS_pwrite64, SYS_preadv, SYS_pwritev,
 	SYS_lseek, SYS_close, SYS_poll, SYS_ppoll,
 	SYS_fstat, SYS_newfstatat, SYS_flock, SYS_fsync, SYS_fdatasync,
-	SYS_recvfrom, SYS_recvmsg, SYS_sendto, SYS_sendmsg,
-	SYS_connect,		/* syslog(3) reconnecting: nothing to reach */
+	SYS_recvfrom, SYS_recvmsg,
 	SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise,
 	SYS_clock_gettime, SYS_gettimeofday, SYS_nanosleep,
 	SYS_clock_nanosleep, SYS_getpid, SYS_gettid,
@@ -77,8 +83,31 @@ static const unsigned int sandbox_ioctls[] = {
 
 #define SANDBOX_NCALLS	(sizeof(sandbox_calls) / sizeof(sandbox_calls[0]))
 #define SANDBOX_NIOCTLS	(sizeof(sandbox_ioctls) / sizeof(sandbox_ioctls[0]))
-/* Arch: load, check, kill; load nr; the calls; ioctl, load, requests; ends. */
-#define SANDBOX_PROGLEN	(SANDBOX_NCALLS + SANDBOX_NIOCTLS + 8)
+/*
+ * The filter's length: the architecture (3), the call's number (1), the
+ * calls, connect (2), sendto (5), ioctl (2) and its requests, the ends
+ * (2).
+ */
+#define SANDBOX_PROGLEN	(SANDBOX_NCALLS + SANDBOX_NIOCTLS + 15)
+
+/*
+ * Where a jump of the filter goes: over so many instructions (0: to the
+ * next), or to one of the two returns at the end.
+ */
+#define TO_TRAP		(-1)	/* SECCOMP_RET_TRAP, before last */
+#define TO_ALLOW	(-2)	/* SECCOMP_RET_ALLOW, last */
+
+/* A filter being built. */
+struct sandbox_prog {
+	struct sock_filter	sp_f[SANDBOX_PROGLEN];
+	size_t			sp_n;
+	int			sp_overflow;
+};
+
+static void	sandbox_stmt(struct sandbox_prog *, uint16_t, uint32_t);
+static void	sandbox_jump(struct sandbox_prog *, uint16_t, uint32_t, int,
+		    int);
+static uint8_t	sandbox_to(const struct sandbox_prog *, int);
 
 static int	sandbox_fd = -1;	/* the request channel */
 static int	sandbox_unit;
@@ -198,52 +227,87 @@ sandbox_enter(const char *name, int unit, int reqfd,
 	    (unsigned long)sb->sb_gid, sb->sb_root);
 }
 
+static void
+sandbox_stmt(struct sandbox_prog *sp, uint16_t code, uint32_t k)
+{
+	if (sp->sp_n == SANDBOX_PROGLEN) {
+		sp->sp_overflow = 1;
+		return;
+	}
+	sp->sp_f[sp->sp_n++] = (struct sock_filter)BPF_STMT(code, k);
+}
+
+/* The offset of a jump at the next instruction to where to. */
+static uint8_t
+sandbox_to(const struct sandbox_prog *sp, int to)
+{
+	if (to == TO_TRAP)
+		return ((uint8_t)(SANDBOX_PROGLEN - 2 - sp->sp_n - 1));
+	if (to == TO_ALLOW)
+		return ((uint8_t)(SANDBOX_PROGLEN - 1 - sp->sp_n - 1));
+	return ((uint8_t)to);
+}
+
+/* A conditional jump, to jt if the test holds, else to jf. */
+static void
+sandbox_jump(struct sandbox_prog *sp, uint16_t code, uint32_t k, int jt,
+    int jf)
+{
+	if (sp->sp_n == SANDBOX_PROGLEN) {
+		sp->sp_overflow = 1;
+		return;
+	}
+	sp->sp_f[sp->sp_n] = (struct sock_filter)BPF_JUMP(code, k,
+	    sandbox_to(sp, jt), sandbox_to(sp, jf));
+	sp->sp_n++;
+}
+
 /*
  * The filter: x86_64 only (else the process is killed), the calls of
- * sandbox_calls, ioctl(2) with the requests of sandbox_ioctls; anything
- * else traps (SIGSYS).
+ * sandbox_calls, the checked ones; anything else traps (SIGSYS).  An
+ * argument is two 32-bit words, low first (little-endian).
  */
 static void
 sandbox_filter(const char *name)
 {
-	struct sock_filter f[SANDBOX_PROGLEN], *p;
+	struct sandbox_prog sp;
 	struct sock_fprog prog;
 	size_t i;
-	unsigned int left;
+	uint32_t a4;
 
-	p = f;
-	*p++ = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	memset(&sp, 0, sizeof(sp));
+	sandbox_stmt(&sp, BPF_LD | BPF_W | BPF_ABS,
 	    offsetof(struct seccomp_data, arch));
-	*p++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-	    AUDIT_ARCH_X86_64, 1, 0);
-	*p++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-	    SECCOMP_RET_KILL_PROCESS);
-	*p++ = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	sandbox_stmt(&sp, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	sandbox_stmt(&sp, BPF_LD | BPF_W | BPF_ABS,
 	    offsetof(struct seccomp_data, nr));
-	/* Each allowed call jumps to the ALLOW at the end. */
-	for (i = 0; i < SANDBOX_NCALLS; i++) {
-		left = (unsigned int)(SANDBOX_NCALLS - i - 1);
-		*p++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    sandbox_calls[i], left + 3 + SANDBOX_NIOCTLS, 0);
-	}
+	for (i = 0; i < SANDBOX_NCALLS; i++)
+		sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, sandbox_calls[i],
+		    TO_ALLOW, 0);
+	sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, SYS_connect, 0, 1);
+	sandbox_stmt(&sp, BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES);
+	/* sendto: the address, the fifth argument, is NULL (4 to check). */
+	a4 = offsetof(struct seccomp_data, args[4]);
+	sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, SYS_sendto, 0, 4);
+	sandbox_stmt(&sp, BPF_LD | BPF_W | BPF_ABS, a4);
+	sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, TO_TRAP);
+	sandbox_stmt(&sp, BPF_LD | BPF_W | BPF_ABS, a4 + 4);
+	sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, 0, TO_ALLOW, TO_TRAP);
 	/* ioctl: its request, the low 32 bits of the second argument. */
-	*p++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-	    SYS_ioctl, 0, SANDBOX_NIOCTLS + 1);
-	*p++ = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, TO_TRAP);
+	sandbox_stmt(&sp, BPF_LD | BPF_W | BPF_ABS,
 	    offsetof(struct seccomp_data, args[1]));
-	for (i = 0; i < SANDBOX_NIOCTLS; i++) {
-		left = (unsigned int)(SANDBOX_NIOCTLS - i - 1);
-		*p++ = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    sandbox_ioctls[i], left + 1, 0);
-	}
-	*p++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-	    SECCOMP_RET_TRAP);
-	*p++ = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-	    SECCOMP_RET_ALLOW);
-	if (p - f != (ptrdiff_t)SANDBOX_PROGLEN)
-		fatalx("%s: sandbox: filter of %td instructions", name, p - f);
-	prog.len = (unsigned short)(p - f);
-	prog.filter = f;
+	for (i = 0; i < SANDBOX_NIOCTLS; i++)
+		sandbox_jump(&sp, BPF_JMP | BPF_JEQ | BPF_K, sandbox_ioctls[i],
+		    TO_ALLOW, 0);
+	sandbox_stmt(&sp, BPF_RET | BPF_K, SECCOMP_RET_TRAP);
+	sandbox_stmt(&sp, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	if (sp.sp_overflow || sp.sp_n != SANDBOX_PROGLEN)
+		fatalx("%s: sandbox: a filter of %zu instructions, not %zu",
+		    name, sp.sp_n, (size_t)SANDBOX_PROGLEN);
+	prog.len = (unsigned short)sp.sp_n;
+	prog.filter = sp.sp_f;
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == -1)
 		fatal("%s: sandbox: seccomp", name);
 }
