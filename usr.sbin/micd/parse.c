@@ -2,8 +2,8 @@
 /*
  * micd.conf(5): the parser.  The file holds global settings (user), a
  * default block and card blocks; each block holds settings, one a line,
- * whose values setting.c reads.  After an error the parser goes on at the next line, past a
- * whole block if one opens on the line.
+ * whose values setting.c reads.  After an error the parser goes on at the
+ * next line, past a whole block if one opens on the line.
  */
 
 #include <stdlib.h>
