@@ -226,6 +226,10 @@ host)
 	for n in 0 1 2 3 4 5 6 7; do
 		ln -s card.image "$root/lib/firmware/mic/mic$n.image"
 	done
+	# micd's card processes run as _micd (micd.conf(5) "user").
+	echo '_micd:x:900:900:micd card processes:/nonexistent:/bin/false' \
+	    >>"$root/etc/passwd"
+	echo '_micd:x:900:' >>"$root/etc/group"
 	install -m 755 "$srcdir/host.init" "$root/init"
 	install -m 644 "$srcdir/host.inittab" "$root/etc/inittab"
 	install -m 644 "$srcdir/host.profile" "$root/etc/profile"

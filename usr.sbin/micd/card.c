@@ -5,8 +5,9 @@
  * of its backends; and the card's lifecycle.  The backends' devices are
  * added before micd boots the card, or when the card is found booting or
  * online (hot add), and removed when the card has shut down (before the
- * reset), when it is found ready or resetting, and at exit.  Every write
- * micd makes to sysfs goes through card_sysfs_write().
+ * reset), when it is found ready or resetting, and at exit.  Once it has
+ * opened what it keeps, the process enters its sandbox (sandbox.c); boot
+ * and reset, like every privileged act, it asks of the parent (priv.c).
  */
 
 #include <sys/signalfd.h>
@@ -44,9 +45,6 @@ static void	card_up(struct card *);
 static void	card_stop(struct card *);
 static void	card_down(struct card *, enum mic_shutdown);
 static void	card_boot(struct card *);
-static int	card_configure(struct card *);
-static int	card_setattr(struct card *, const char *, const char *);
-static int	card_sysfs_write(struct card *, const char *, const char *);
 
 /* The backends, started and stopped in this order. */
 static const struct backend *const card_backends[] = {
@@ -57,11 +55,13 @@ static const struct backend *const card_backends[] = {
 };
 
 /*
- * Serve card unit with its settings from cf, and the parent on sock, until
- * SIGTERM, the parent going away, or the card going away.
+ * Serve card unit with its settings from cf, the parent's messages on
+ * sock and its replies on req, in sandbox sb, until SIGTERM, the parent
+ * going away, or the card going away.
  */
 _Noreturn void
-card_main(struct config *cf, int unit, int sock)
+card_main(struct config *cf, int unit, int sock, int req,
+    const struct sandbox *sb)
 {
 	struct card c;
 	sigset_t set;
@@ -78,13 +78,20 @@ card_main(struct config *cf, int unit, int sock)
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGTERM);
 	(void)sigaddset(&set, SIGINT);
+	if (sb->sb_fault) {
+		(void)sigaddset(&set, SIGUSR1);
+		if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+			fatal("%s: sigprocmask", c.c_name);
+	}
 	if ((sigfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
 		fatal("%s: signalfd", c.c_name);
 	(void)card_io_add(&c, sigfd, POLLIN, card_signal, NULL);
 	(void)card_io_add(&c, sock, POLLIN, card_msg, NULL);
+	priv_init(req);
 	card_open(&c);
 	log_debug("%s: card process started", c.c_name);
 	card_backends_init(&c);
+	sandbox_enter(c.c_name, unit, req, sb);
 	card_check(&c);
 	card_loop(&c);
 	card_stop(&c);
@@ -215,6 +222,12 @@ card_signal(struct card *c, int fd, short revents, void *arg)
 	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
 		return;
 	log_debug("%s: signal %u", c->c_name, si.ssi_signo);
+	if (si.ssi_signo == SIGUSR1) {
+		log_info("%s: SIGUSR1 with -x: a system call the sandbox "
+		    "forbids", c->c_name);
+		sandbox_forbidden();
+		return;
+	}
 	c->c_quit = 1;
 }
 
@@ -406,9 +419,8 @@ card_down(struct card *c, enum mic_shutdown sd)
 	c->c_reset = 1;
 	c->c_boot = sd == MIC_SHUTDOWN_RESTART ||
 	    (sd == MIC_SHUTDOWN_CRASHED && c->c_conf->cc_crashboot);
-	if (card_sysfs_write(c, "state", "reset") == -1) {
-		log_warn("%s: reset", c->c_name);
-		c->c_boot = 0;
+	if (priv_reset(c) == -1) {
+		c->c_boot = 0;	/* the parent said why */
 		return;
 	}
 	log_info("%s: reset after %s%s", c->c_name, mic_shutdown_name(sd),
@@ -416,55 +428,17 @@ card_down(struct card *c, enum mic_shutdown sd)
 }
 
 /*
- * Write the boot settings, add the devices (so that the card finds them
- * when it starts), then boot.
+ * Add the devices (so that the card finds them when it starts), then have
+ * the parent write the boot settings and boot.
  */
 static void
 card_boot(struct card *c)
 {
 	c->c_boot = 0;
-	if (card_configure(c) == -1)
-		return;
 	card_up(c);
-	if (card_sysfs_write(c, "state", "boot") == -1) {
-		log_warn("%s: boot", c->c_name);
-		card_stop(c);
+	if (priv_boot(c) == -1) {
+		card_stop(c);	/* the parent said why */
 		return;
 	}
 	log_info("%s: boot", c->c_name);
-}
-
-static int
-card_configure(struct card *c)
-{
-	const struct cardconf *cc;
-	char addr[INET4_STRLEN];
-
-	cc = c->c_conf;
-	addr[0] = '\0';
-	if (cc->cc_addr.i_len != 0)
-		addr_inet4_print(&cc->cc_addr, addr, sizeof(addr));
-	if (card_setattr(c, "ipaddr", addr) == -1 ||
-	    card_setattr(c, "cmdline", cc->cc_cmdline) == -1 ||
-	    card_setattr(c, "firmware", cc->cc_firmware) == -1 ||
-	    card_setattr(c, "ramdisk", cc->cc_ramdisk) == -1)
-		return (-1);
-	return (0);
-}
-
-static int
-card_setattr(struct card *c, const char *attr, const char *value)
-{
-	if (card_sysfs_write(c, attr, value) == 0)
-		return (0);
-	log_warn("%s: boot: %s", c->c_name, attr);
-	return (-1);
-}
-
-/* Every write micd makes to sysfs (privileged): only here. */
-static int
-card_sysfs_write(struct card *c, const char *attr, const char *value)
-{
-	log_debug("%s: write \"%s\" to %s", c->c_name, value, attr);
-	return (mic_sysfs_write(c->c_name, attr, value));
 }

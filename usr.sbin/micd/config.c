@@ -167,6 +167,7 @@ config_free(struct config *cf)
 			free(cf->cf_cards[i]);
 		}
 	config_clear_card(&cf->cf_default);
+	free(cf->cf_user);
 	free(cf->cf_name);
 	free(cf);
 }
@@ -216,6 +217,8 @@ config_resolve(struct config *cf)
 	struct cardconf *def;
 	int i;
 
+	if (cf->cf_user == NULL)
+		cf->cf_user = config_strdup(MICD_USER);
 	def = &cf->cf_default;
 	(void)snprintf(def->cc_name, sizeof(def->cc_name), "default");
 	def->cc_unit = -1;
@@ -350,14 +353,15 @@ config_print_card(FILE *fp, const struct cardconf *cc)
 }
 
 /*
- * Print the configuration in its canonical form: the default block, then
- * each card of the file with every setting resolved.
+ * Print the configuration in its canonical form: the user, the default
+ * block, then each card of the file with every setting resolved.
  */
 void
 config_print(FILE *fp, const struct config *cf)
 {
 	int i;
 
+	fprintf(fp, "user %s\n\n", cf->cf_user);
 	config_print_default(fp, &cf->cf_default);
 	for (i = 0; i < MICD_UNITS; i++) {
 		if (cf->cf_cards[i] == NULL || cf->cf_cards[i]->cc_line == 0)

@@ -29,11 +29,13 @@ struct parent {
 	char		*p_pidpath;	/* absolute */
 	int		 p_pidfd;
 	int		 p_sigfd;
+	struct sandbox	 p_sandbox;	/* of the card processes */
 };
 
 static _Noreturn void	usage(void);
 static char		*micd_abspath(const char *);
 static int		 micd_load(struct config **);
+static int		 micd_user(const struct config *, struct sandbox *);
 static _Noreturn void	 micd_start(int, int);
 static void		 micd_pidfile_lock(void);
 static void		 micd_pidfile_write(void);
@@ -49,7 +51,7 @@ static struct parent parent;
 static _Noreturn void
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-dnv] [-f file] [-p pidfile]\n",
+	fprintf(stderr, "usage: %s [-dnvx] [-f file] [-p pidfile]\n",
 	    __progname);
 	exit(2);
 }
@@ -67,7 +69,7 @@ main(int argc, char *argv[])
 	pidfile = MICD_PIDFILE;
 	debug = noaction = verbose = 0;
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":df:np:v")) != -1) {
+	while ((ch = getopt(argc, argv, ":df:np:vx")) != -1) {
 		switch (ch) {
 		case 'd':
 			debug = 1;
@@ -84,6 +86,9 @@ main(int argc, char *argv[])
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case 'x':
+			parent.p_sandbox.sb_fault = 1;
 			break;
 		case ':':
 			log_warnx("option \"-%c\" needs an argument", optopt);
@@ -107,7 +112,22 @@ main(int argc, char *argv[])
 	}
 	parent.p_conf = cf;
 	parent.p_pidpath = micd_abspath(pidfile);
+	if (micd_user(cf, &parent.p_sandbox) == -1)
+		return (1);
 	micd_start(debug, verbose);
+}
+
+/* The user of the card processes, from cf, into sb; -1 if logged bad. */
+static int
+micd_user(const struct config *cf, struct sandbox *sb)
+{
+	char why[256];
+
+	if (sandbox_user(cf->cf_user, sb, why, sizeof(why)) == -1) {
+		log_warnx("%s", why);
+		return (-1);
+	}
+	return (0);
 }
 
 /* path, made absolute: the daemon works from /. */
@@ -156,8 +176,12 @@ static _Noreturn void
 micd_start(int debug, int verbose)
 {
 	sigset_t set;
+	char *rundir;
 
 	micd_pidfile_lock();
+	rundir = micd_abspath(viocon_rundir());
+	sandbox_root(rundir, &parent.p_sandbox);
+	free(rundir);
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGTERM);
 	(void)sigaddset(&set, SIGINT);
@@ -173,7 +197,8 @@ micd_start(int debug, int verbose)
 		fatal("signalfd");
 	log_info("started");
 	(void)hosts_update(parent.p_conf);
-	proc_start(parent.p_conf, parent.p_pidfd, parent.p_sigfd);
+	proc_start(parent.p_conf, &parent.p_sandbox, parent.p_pidfd,
+	    parent.p_sigfd);
 	micd_loop();
 }
 
@@ -207,20 +232,27 @@ micd_pidfile_write(void)
 		fatal("%s", parent.p_pidpath);
 }
 
+/* Signals, the card processes' requests, their respawns. */
 static _Noreturn void
 micd_loop(void)
 {
-	struct pollfd pfd;
+	struct pollfd pfd[1 + MICD_UNITS];
+	nfds_t nreq;
 	int n;
 
-	pfd.fd = parent.p_sigfd;
-	pfd.events = POLLIN;
 	for (;;) {
-		n = poll(&pfd, 1, proc_timeout());
+		pfd[0].fd = parent.p_sigfd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		nreq = proc_pollfds(pfd + 1, MICD_UNITS);
+		n = poll(pfd, 1 + nreq, proc_timeout());
 		if (n == -1 && errno != EINTR)
 			fatal("poll");
-		if (n > 0)
-			micd_signal();
+		if (n > 0) {
+			proc_serve(pfd + 1, nreq);
+			if (pfd[0].revents != 0)
+				micd_signal();
+		}
 		proc_respawn();
 	}
 }
@@ -251,18 +283,23 @@ micd_signal(void)
 static void
 micd_reload(void)
 {
+	struct sandbox sb;
 	struct config *cf;
 
 	log_info("reloading %s", parent.p_confname);
-	if (micd_load(&cf) != 0) {
+	sb = parent.p_sandbox;
+	cf = NULL;
+	if (micd_load(&cf) != 0 || micd_user(cf, &sb) == -1) {
 		log_warnx("%s: not reloaded, the configuration in use stays",
 		    parent.p_confname);
+		config_free(cf);
 		return;
 	}
 	config_free(parent.p_conf);
 	parent.p_conf = cf;
+	parent.p_sandbox = sb;
 	(void)hosts_update(cf);
-	proc_config(cf);
+	proc_config(cf, &sb);
 }
 
 /*

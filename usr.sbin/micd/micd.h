@@ -3,7 +3,8 @@
 /*
  * micd: the configuration (config.c, with lex.c, parse.c, setting.c,
  * addr.c and check.c), the card processes (proc.c in the parent, card.c in
- * each), the virtio devices (vio.c, with a backend each: viocon.c,
+ * each, in its sandbox: sandbox.c, asking the parent with priv.c), the
+ * virtio devices (vio.c, with a backend each: viocon.c,
  * vioblk.c, vionet.c with its tap, tap.c) and their buffers (iobuf.c),
  * the cards' names in /etc/hosts (hosts.c), the messages between
  * processes, and logging (log.c).  Include after "mic.h".
@@ -27,6 +28,8 @@
 #define MICD_RUNDIR		"/run/micd"	/* consoles: micN.console */
 #define MICD_RUNDIR_ENV		"MICD_RUNDIR"	/* instead of MICD_RUNDIR */
 #define MICD_FIRMWARE		"mic/uos.img"
+#define MICD_USER		"_micd"	/* card processes run as */
+#define MICD_USERLEN_MAX	32	/* a user name */
 
 #define MICD_UNITS		256	/* cards mic0 to mic255 */
 #define MICD_DISKS_MAX		16	/* disks per card */
@@ -84,6 +87,8 @@ struct cardconf {
 
 struct config {
 	char		*cf_name;	/* of the file, for messages */
+	char		*cf_user;	/* the card processes' user */
+	int		 cf_userline;	/* where it was set; 0: not */
 	struct cardconf	 cf_default;
 	struct cardconf	*cf_cards[MICD_UNITS];	/* by unit; NULL: none */
 };
@@ -140,6 +145,33 @@ struct micd_msg {
 };
 #define MICD_MSG_CONFIG	1	/* the card's block, as micd -n prints it */
 #define MICD_MSG_MAX	(64 * 1024)
+
+/*
+ * The requests of a card process to the parent, on a channel of their own
+ * (a second socketpair): the card process sends one and waits for the
+ * reply, MICD_MSG_REPLY with an int32_t errno (0: done) and, for an open,
+ * the descriptor (SCM_RIGHTS).  The parent acts on its own settings of the
+ * card, never on paths or values the card process sends, save a disk's
+ * path, which must be one of the card's disks.
+ */
+#define MICD_MSG_REPLY		2
+#define MICD_MSG_OPEN_DEV	3	/* /dev/micN, for a new device */
+#define MICD_MSG_OPEN_DISK	4	/* uint32_t readonly, the path */
+#define MICD_MSG_OPEN_CONSLOG	5	/* the console log */
+#define MICD_MSG_TAP_ADDRESS	6	/* give the tap the host address */
+#define MICD_MSG_BOOT		7	/* the boot settings, then boot */
+#define MICD_MSG_RESET		8
+#define MICD_MSG_SECCOMP	9	/* int32_t: the call, no reply */
+#define MICD_REQ_MAX		(sizeof(uint32_t) + MICD_PATHLEN_MAX)
+
+/* The sandbox of the card processes (sandbox.c). */
+struct sandbox {
+	uid_t		sb_uid;
+	gid_t		sb_gid;
+	char		sb_user[MICD_USERLEN_MAX + 1];
+	char		sb_root[MICD_PATHLEN_MAX + 1];	/* the empty dir */
+	int		sb_fault;	/* -x: SIGUSR1 makes a forbidden call */
+};
 
 /*
  * The process of one card.  Everything it waits for is a descriptor in its
@@ -246,7 +278,8 @@ int		 addr_lladdr_parse(const char *, uint8_t *);
 void		 addr_lladdr_print(const uint8_t *, char *, size_t);
 
 /* card.c */
-_Noreturn void	card_main(struct config *, int, int);
+_Noreturn void	card_main(struct config *, int, int, int,
+		    const struct sandbox *);
 int		card_io_add(struct card *, int, short,
 		    void (*)(struct card *, int, short, void *), void *);
 void		card_io_events(struct card *, int, short);
@@ -306,20 +339,42 @@ _Noreturn void	fatalx(const char *, ...)
 /* parse.c */
 void		parse_file(struct lex *, struct config *);
 
+/* priv.c: what a card process asks of the parent; the messages. */
+#define PRIV_IOV_MAX	2	/* buffers of data in a message */
+void		priv_init(int);
+int		priv_send(int, uint32_t, uint32_t, const struct iovec *, int,
+		    int, int);
+int		priv_open_dev(struct card *);
+int		priv_open_disk(struct card *, const char *, int);
+int		priv_open_conslog(struct card *);
+int		priv_tap_address(struct card *);
+int		priv_boot(struct card *);
+int		priv_reset(struct card *);
+
 /* proc.c */
-void		proc_start(struct config *, int, int);
-void		proc_config(struct config *);
+void		proc_start(struct config *, const struct sandbox *, int, int);
+void		proc_config(struct config *, const struct sandbox *);
+nfds_t		proc_pollfds(struct pollfd *, nfds_t);
+void		proc_serve(const struct pollfd *, nfds_t);
 void		proc_reap(void);
 void		proc_respawn(void);
 int		proc_timeout(void);
 void		proc_stop(void);
 
+/* sandbox.c */
+int		sandbox_user(const char *, struct sandbox *, char *, size_t);
+void		sandbox_root(const char *, struct sandbox *);
+void		sandbox_enter(const char *, int, int, const struct sandbox *);
+void		sandbox_forbidden(void);
+
 /* setting.c */
 const struct keyword *setting_lookup(const char *);
+int		 setting_user(struct lex *, struct config *);
 
 /* vio.c */
 int		vio_desc(struct vio *, int, unsigned int, unsigned int,
 		    const uint8_t *, size_t, const void *, size_t);
+int		vio_devopen(const char *);
 int		vio_open(struct vio *);
 void		vio_close(struct vio *, const char *);
 int		vio_isopen(const struct vio *);
@@ -351,6 +406,9 @@ int		hosts_edit(const char *, size_t, const char *, FILE *);
 
 /* viocon.c */
 extern const struct backend viocon_backend;
+const char	*viocon_rundir(void);
+int		 viocon_log_file(const char *);
+void		 viocon_unlink(const char *);
 
 /*
  * vioblk.c: a disk is one ring of VIOBLK_NUM entries; a request's data is
@@ -394,6 +452,7 @@ struct vioblk_out {
 };
 
 extern const struct backend vioblk_backend;
+int		vioblk_open_image(const char *, int);
 enum vioblk_verdict vioblk_check(struct vioblk_req *, uint64_t, int);
 int		vioblk_status(enum vioblk_verdict);
 size_t		vioblk_head(struct iovec *, void *, void *, uint64_t);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * micd.conf(5): the parser.  The file holds a default block and card
- * blocks; each block holds settings, one a line, whose values setting.c
- * reads.  After an error the parser goes on at the next line, past a
- * whole block if one opens on the line.
+ * micd.conf(5): the parser.  The file holds global settings (user), a
+ * default block and card blocks; each block holds settings, one a line,
+ * whose values setting.c reads.  After an error the parser goes on at the
+ * next line, past a whole block if one opens on the line.
  */
 
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "mic.h"
 #include "micd.h"
 
+static void	parse_user(struct lex *, struct config *);
 static void	parse_default(struct lex *, struct config *);
 static void	parse_card(struct lex *, struct config *);
 static int	parse_cardname(struct lex *, struct config *,
@@ -25,14 +26,16 @@ static int	parse_eol(struct lex *);
 static void	parse_bad(struct lex *, const char *);
 static void	parse_skip(struct lex *);
 
-/* The file: default and card blocks. */
+/* The file: global settings, default and card blocks. */
 void
 parse_file(struct lex *l, struct config *cf)
 {
 	enum tok tok;
 
 	while ((tok = lex_next(l)) != TOK_EOF) {
-		if (tok == TOK_WORD && strcmp(l->l_text, "card") == 0)
+		if (tok == TOK_WORD && strcmp(l->l_text, "user") == 0)
+			parse_user(l, cf);
+		else if (tok == TOK_WORD && strcmp(l->l_text, "card") == 0)
 			parse_card(l, cf);
 		else if (tok == TOK_WORD && strcmp(l->l_text, "default") == 0)
 			parse_default(l, cf);
@@ -45,8 +48,28 @@ parse_file(struct lex *l, struct config *cf)
 		} else if (tok == TOK_RBRACE)
 			lex_error(l, "\"}\" outside a block");
 		else if (tok != TOK_NL)
-			parse_bad(l, "\"card\" or \"default\"");
+			parse_bad(l, "\"card\", \"default\" or \"user\"");
 	}
+}
+
+/* user name: the one user of the card processes. */
+static void
+parse_user(struct lex *l, struct config *cf)
+{
+	int line;
+
+	line = l->l_tokline;
+	if (cf->cf_userline != 0) {
+		lex_error(l, "\"user\" already set at line %d",
+		    cf->cf_userline);
+		parse_skip(l);
+		return;
+	}
+	if (setting_user(l, cf) == -1 || parse_eol(l) == -1) {
+		parse_skip(l);
+		return;
+	}
+	cf->cf_userline = line;
 }
 
 /* default { settings }: the one default block. */
@@ -175,6 +198,11 @@ parse_setting(struct lex *l, struct cardconf *cc)
 	int line;
 
 	line = l->l_tokline;
+	if (strcmp(l->l_text, "user") == 0) {
+		lex_error(l, "\"user\" inside a block");
+		parse_skip(l);
+		return;
+	}
 	if ((kw = setting_lookup(l->l_text)) == NULL) {
 		lex_error(l, "unknown keyword \"%s\"", l->l_text);
 		parse_skip(l);

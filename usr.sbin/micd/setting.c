@@ -30,6 +30,7 @@ static int	setting_yesno(struct lex *, struct cardconf *,
 		    const struct keyword *);
 static int	setting_disk(struct lex *, struct cardconf *,
 		    const struct keyword *);
+static int	setting_user_valid(const char *);
 
 /* In the order of enum conf_key. */
 static const struct keyword setting_keywords[] = {
@@ -249,4 +250,37 @@ setting_disk(struct lex *l, struct cardconf *cc, const struct keyword *kw)
 		    l->l_text));
 	d->d_readonly = 1;
 	return (0);
+}
+
+/*
+ * user name (a word or a quoted string): the user the card processes run
+ * as.  Whether it exists is seen when micd starts, not here.
+ */
+int
+setting_user(struct lex *l, struct config *cf)
+{
+	if (lex_next(l) != TOK_WORD && l->l_tok != TOK_STRING)
+		return (lex_unexpected(l, "a user name"));
+	if (!setting_user_valid(l->l_text))
+		return (lex_error(l, "invalid user name \"%s\"", l->l_text));
+	setting_setstr(&cf->cf_user, l->l_text);
+	return (0);
+}
+
+/*
+ * At most MICD_USERLEN_MAX bytes of letters, digits, "_", "." and "-",
+ * starting with a letter or "_".
+ */
+static int
+setting_user_valid(const char *s)
+{
+	size_t n;
+
+	n = strlen(s);
+	if (n == 0 || n > MICD_USERLEN_MAX ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_.-") != n)
+		return (0);
+	return (s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z') ||
+	    (s[0] >= 'A' && s[0] <= 'Z'));
 }

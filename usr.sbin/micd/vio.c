@@ -5,7 +5,8 @@
  * befalls a device.  A ring the card breaks (EIO) costs one line and a new
  * device; a device that ends (POLLERR, ENODEV: a card reset or a removal)
  * is closed and comes back when the card boots again.  Opening /dev/micN
- * (privileged) is done only here, in vio_open().
+ * (privileged) is done only here, in vio_devopen(), by the parent for the
+ * card process, which asks for each device in vio_open().
  *
  * An added device is also mapped read-only (the device page, then its
  * rings), so that a backend can read what the card wrote there: its
@@ -95,9 +96,20 @@ vio_desc(struct vio *v, int type, unsigned int nvq, unsigned int num,
 	return (0);
 }
 
+/* A new open file of card's /dev/micN, or -1 with errno set. */
+int
+vio_devopen(const char *card)
+{
+	char path[MIC_ATTR_MAX];
+
+	if (mic_card_devpath(card, path, sizeof(path)) == -1)
+		return (-1);
+	return (open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC));
+}
+
 /*
- * Open /dev/micN and add the device to the card; it is served from the
- * card's poll loop from then on.  Every failure is logged here.
+ * Have /dev/micN opened and add the device to the card; it is served from
+ * the card's poll loop from then on.  Every failure is logged here.
  */
 int
 vio_open(struct vio *v)
@@ -112,7 +124,7 @@ vio_open(struct vio *v)
 		log_warn("%s: %s: device", c->c_name, v->v_name);
 		return (-1);
 	}
-	v->v_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	v->v_fd = priv_open_dev(c);
 	if (v->v_fd == -1) {
 		log_warn("%s: %s: cannot add the device: %s", c->c_name,
 		    v->v_name, path);

@@ -224,9 +224,18 @@ vioblk_add(struct card *c, struct vioblk_disk *vd, const struct disk *d)
 	    (const char *)vd->vd_serial);
 }
 
+/* Open an image (the parent, for a card process): -1 with errno set. */
+int
+vioblk_open_image(const char *path, int readonly)
+{
+	return (open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+	    O_NOCTTY));
+}
+
 /*
- * Open the image (locked: shared if read-only, else exclusive, so that two
- * cards never write one image), and take its capacity.
+ * Have the image opened (by the parent) and lock it (shared if read-only,
+ * else exclusive, so that two cards never write one image), and take its
+ * capacity.
  */
 static int
 vioblk_image(struct card *c, struct vioblk_disk *vd)
@@ -234,8 +243,7 @@ vioblk_image(struct card *c, struct vioblk_disk *vd)
 	struct stat st;
 	uint64_t size;
 
-	vd->vd_fd = open(vd->vd_path, (vd->vd_readonly ? O_RDONLY : O_RDWR) |
-	    O_CLOEXEC | O_NOCTTY);
+	vd->vd_fd = priv_open_disk(c, vd->vd_path, vd->vd_readonly);
 	if (vd->vd_fd == -1) {
 		log_warn("%s: %s: \"%s\": no disk", c->c_name, vd->vd_name,
 		    vd->vd_path);

@@ -3,7 +3,8 @@
  * viocon: the card's virtio console (VIRTIO_ID_CONSOLE, no features, one
  * port) over a pty.  The pty lives as long as the card process, across
  * the card's boots, at a stable path: $MICD_RUNDIR/micN.console, a
- * symbolic link to the slave, which micconsole(8) opens.  micd holds the
+ * symbolic link to the slave, which micconsole(8) opens (the parent
+ * removes it when the card process has ended).  micd holds the
  * slave open itself, so that the master never polls as hung up while
  * nobody is attached, and keeps it raw.
  *
@@ -162,6 +163,17 @@ viocon_pty(struct card *c)
 	return (0);
 }
 
+/* The directory of the consoles' links: $MICD_RUNDIR, or MICD_RUNDIR. */
+const char *
+viocon_rundir(void)
+{
+	const char *dir;
+
+	if ((dir = getenv(MICD_RUNDIR_ENV)) == NULL || *dir == '\0')
+		dir = MICD_RUNDIR;
+	return (dir);
+}
+
 /* $MICD_RUNDIR/micN.console: a link to the slave, replaced atomically. */
 static int
 viocon_link(struct card *c)
@@ -170,8 +182,7 @@ viocon_link(struct card *c)
 	const char *dir;
 	int n;
 
-	if ((dir = getenv(MICD_RUNDIR_ENV)) == NULL || *dir == '\0')
-		dir = MICD_RUNDIR;
+	dir = viocon_rundir();
 	n = snprintf(viocon.vc_link, sizeof(viocon.vc_link), "%s/%s.console",
 	    dir, c->c_name);
 	if (n < 0 || (size_t)n >= sizeof(viocon.vc_link)) {
@@ -193,30 +204,36 @@ viocon_link(struct card *c)
 	return (0);
 }
 
-/* The card process ends: remove the link (if still ours) and the pty. */
+/*
+ * The card process ends: close the pty.  Its sandbox cannot remove the
+ * link: the parent does, with viocon_unlink(), once the process is gone.
+ */
 static void
 viocon_exit(struct card *c)
 {
-	char target[PATH_MAX];
-	ssize_t n;
-
 	(void)c;
 	viocon_log_close();
-	if (viocon.vc_link[0] != '\0') {
-		n = readlink(viocon.vc_link, target, sizeof(target) - 1);
-		if (n >= 0) {
-			target[n] = '\0';
-			if (strcmp(target, viocon.vc_pts) == 0)
-				(void)unlink(viocon.vc_link);
-		}
-		viocon.vc_link[0] = '\0';
-	}
+	viocon.vc_link[0] = '\0';
 	if (viocon.vc_master != -1) {
 		card_io_del(c, viocon.vc_master);
 		(void)close(viocon.vc_master);
 		(void)close(viocon.vc_slave);
 		viocon.vc_master = viocon.vc_slave = -1;
 	}
+}
+
+/* The process of card name has ended: remove its console's link. */
+void
+viocon_unlink(const char *name)
+{
+	char link[PATH_MAX];
+	int n;
+
+	n = snprintf(link, sizeof(link), "%s/%s.console", viocon_rundir(),
+	    name);
+	if (n > 0 && (size_t)n < sizeof(link) && unlink(link) == -1 &&
+	    errno != ENOENT)
+		log_warn("%s: console: %s", name, link);
 }
 
 /* The card boots, or is up: add the device; a new log is opened. */
@@ -392,22 +409,33 @@ viocon_log(struct card *c, const char *p, size_t len)
 	}
 }
 
-/* Open the log for appending; create its directory if it is missing. */
-static int
-viocon_log_open(struct card *c, const char *path)
+/*
+ * Open a console log for appending, its directory made if it is missing
+ * (the parent, for a card process): -1 with errno set.
+ */
+int
+viocon_log_file(const char *path)
 {
 	char dir[PATH_MAX], *slash;
-	int flags;
+	int fd, flags;
 
 	flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
-	viocon.vc_logfd = open(path, flags, 0640);
-	if (viocon.vc_logfd == -1 && errno == ENOENT &&
+	fd = open(path, flags, 0640);
+	if (fd == -1 && errno == ENOENT &&
 	    snprintf(dir, sizeof(dir), "%s", path) < (int)sizeof(dir) &&
 	    (slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
 		if (mkdir(dir, 0755) == 0)
-			viocon.vc_logfd = open(path, flags, 0640);
+			fd = open(path, flags, 0640);
 	}
+	return (fd);
+}
+
+/* Have the card's log opened (by the parent) for appending. */
+static int
+viocon_log_open(struct card *c, const char *path)
+{
+	viocon.vc_logfd = priv_open_conslog(c);
 	if (viocon.vc_logfd == -1) {
 		log_warn("%s: console: %s", c->c_name, path);
 		viocon.vc_logfailed = 1;

@@ -195,7 +195,7 @@ vionet_address(struct card *c)
 	char s[INET4_STRLEN];
 
 	addr_inet4_print(&c->c_conf->cc_hostaddr, s, sizeof(s));
-	if (tap_address(c->c_name, &c->c_conf->cc_hostaddr) == -1)
+	if (priv_tap_address(c) == -1)
 		log_warn("%s: net: tap %s: address %s", c->c_name, c->c_name,
 		    s);
 	else

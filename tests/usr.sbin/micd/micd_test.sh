@@ -16,7 +16,9 @@ setup()
 	[ -x "$MICD" ] || atf_fail "micd is not built"
 }
 
-# mkconf file line ...: a configuration of card mic0 with these settings.
+# mkconf file line ...: a configuration of card mic0 with these settings,
+# and, after setup_sys, its card processes run as $TESTUSER (last, so that
+# the lines of the settings are 2, 3...).
 mkconf()
 {
 	f=$1
@@ -27,6 +29,7 @@ mkconf()
 			printf '\t%s\n' "$l"
 		done
 		echo '}'
+		[ -z "${TESTUSER:-}" ] || echo "user $TESTUSER"
 	} >"$f"
 }
 
@@ -45,9 +48,9 @@ usage_head()
 usage_body()
 {
 	setup
-	u='usage: micd [-dnv] [-f file] [-p pidfile]\n'
+	u='usage: micd [-dnvx] [-f file] [-p pidfile]\n'
 	atf_check -s exit:2 -o empty \
-	    -e inline:"micd: unknown option \"-x\"\n$u" "$MICD" -x
+	    -e inline:"micd: unknown option \"-y\"\n$u" "$MICD" -y
 	atf_check -s exit:2 -o empty \
 	    -e inline:"micd: option \"-f\" needs an argument\n$u" \
 	    "$MICD" -n -f
@@ -201,10 +204,14 @@ unreadable_body()
 # The lifecycle: a fake sysfs class, and micd in the background.
 
 # An empty class directory in sys/, an empty dev/ (no card has a character
-# device: adding a device fails), the consoles' links in run/.
+# device: adding a device fails), the consoles' links in run/ (and the
+# card processes' empty root, run/empty).  The card processes run as
+# nobody: micd's default user, _micd, need not exist on a test machine.
 setup_sys()
 {
 	setup
+	TESTUSER=nobody
+	id "$TESTUSER" >/dev/null 2>&1 || atf_skip "no user $TESTUSER"
 	mkdir sys dev run || atf_fail "cannot create the fake trees"
 	MIC_SYSFS_ROOT=$(pwd)/sys
 	MIC_DEV_ROOT=$(pwd)/dev
@@ -336,6 +343,7 @@ card mic0 {
 }
 card mic5 {
 }
+user $TESTUSER
 EOF
 	start
 	waitlog '^micd: mic5: configured, but there is no such card$'
@@ -380,6 +388,7 @@ default {
 card mic2 {
 	boot on start yes
 }
+user $TESTUSER
 EOF
 	start
 	waitattr mic2 state boot
@@ -675,6 +684,97 @@ is_tty()
 	[ -c "$1" ] && [ "$(stat -L -c %a "$1")" = 600 ]
 }
 
+# The pid of the card process of card name, from micd -v's log: the last.
+cardpid()
+{
+	sed -n "s/^micd: $1: card process \([0-9]*\)\$/\1/p" log | tail -n 1
+}
+
+# sandboxed pid: the process runs as $TESTUSER in run/empty, with seccomp
+# filters and no_new_privs.
+sandboxed()
+{
+	uid=$(id -u "$TESTUSER")
+	t=$(printf '\t')
+	grep -qx "Uid:$t$uid$t$uid$t$uid$t$uid" "/proc/$1/status" ||
+	    atf_fail "card process $1 does not run as $TESTUSER"
+	grep -qx "Seccomp:${t}2" "/proc/$1/status" ||
+	    atf_fail "card process $1 has no seccomp filter"
+	grep -qx "NoNewPrivs:${t}1" "/proc/$1/status" ||
+	    atf_fail "card process $1 has no no_new_privs"
+	[ "$(readlink "/proc/$1/root")" = "$MICD_RUNDIR/empty" ] ||
+	    atf_fail "card process $1 is not chrooted to run/empty"
+}
+
+atf_test_case sandbox cleanup
+sandbox_head()
+{
+	atf_set descr "card processes run as the configured user, chrooted to" \
+	    "an empty MICD_RUNDIR/empty, with no_new_privs and seccomp; with" \
+	    "-x, SIGUSR1 makes one call socket(2): it is killed, logged with" \
+	    "the call's number, and started again, sandboxed"
+	atf_set require.user root
+	atf_set timeout 30
+}
+sandbox_body()
+{
+	setup_sys
+	mkcard mic0 online
+	mkconf micd.conf
+	start -x
+	waitlog '^micd: mic0: state online$'
+	kid=$(cardpid mic0)
+	[ -n "$kid" ] || atf_fail "no card process"
+	sandboxed "$kid"
+	atf_check -o empty ls -A run/empty
+	atf_check -o match:'^d.* root ' ls -ld run/empty
+	atf_check -o inline:"755\n" stat -c %a run/empty
+	kill -USR1 "$kid"
+	waitlog '^micd: mic0: card process killed by seccomp: system call 41$'
+	waitlog '^micd: mic0: card process starts again in 1000 ms$'
+	waitlog '^micd: mic0: state online$' 2
+	new=$(cardpid mic0)
+	[ "$new" != "$kid" ] || atf_fail "no new card process"
+	sandboxed "$new"
+	stop
+}
+sandbox_cleanup()
+{
+	kill_micd
+}
+
+atf_test_case no_user cleanup
+no_user_head()
+{
+	atf_set descr "micd does not start if the user of micd.conf does not" \
+	    "exist (exit 1), and keeps the configuration in use if a reload" \
+	    "names such a user"
+	atf_set require.user root
+	atf_set timeout 30
+}
+no_user_body()
+{
+	setup_sys
+	mkcard mic0 online
+	u=micd-no-such-user
+	id "$u" >/dev/null 2>&1 && atf_skip "there is a user $u"
+	printf 'user %s\n' "$u" >micd.conf
+	atf_check -s exit:1 -o empty -e inline:"micd: user $u: no such user\n" \
+	    "$MICD" -d -f micd.conf -p "$(pwd)/micd.pid"
+	mkconf micd.conf
+	start
+	waitlog '^micd: mic0: state online$'
+	printf 'user %s\n' "$u" >micd.conf
+	kill -HUP "$(cat bgpid)"
+	waitlog '^micd: micd.conf: not reloaded'
+	atf_check -o match:"^micd: user $u: no such user\$" cat log
+	stop
+}
+no_user_cleanup()
+{
+	kill_micd
+}
+
 atf_test_case console cleanup
 console_head()
 {
@@ -688,7 +788,8 @@ console_body()
 	setup_sys
 	mkcard mic0 online
 	mkcard mic1 ready
-	printf 'default {\n\tboot on start no\n}\n' >micd.conf
+	printf 'default {\n\tboot on start no\n}\nuser %s\n' "$TESTUSER" \
+	    >micd.conf
 	start
 	waitlog '^micd: mic0: console: '"$MICD_RUNDIR"'/mic0.console on /dev/'
 	waitlog '^micd: mic1: console: '"$MICD_RUNDIR"'/mic1.console on /dev/'
@@ -768,6 +869,8 @@ atf_init_test_cases()
 	atf_add_test_case sighup
 	atf_add_test_case daemon
 	atf_add_test_case startup_errors
+	atf_add_test_case sandbox
+	atf_add_test_case no_user
 	atf_add_test_case console
 	atf_add_test_case console_micconsole
 }

@@ -40,6 +40,13 @@ card_io_del(struct card *c, int fd)
 		io_fd = -1;
 }
 
+/* The parent opens /dev/micN, as it would for the card process. */
+int
+priv_open_dev(struct card *c)
+{
+	return (vio_devopen(c->c_name));
+}
+
 static void
 ready(struct vio *v)
 {

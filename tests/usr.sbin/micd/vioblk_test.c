@@ -113,6 +113,14 @@ vio_desc(struct vio *v, int type, unsigned int nvq, unsigned int num,
 	return (0);
 }
 
+/* The parent opens the image, as it would for the card process. */
+int
+priv_open_disk(struct card *c, const char *path, int readonly)
+{
+	(void)c;
+	return (vioblk_open_image(path, readonly));
+}
+
 int
 vio_open(struct vio *v)
 {

@@ -45,7 +45,7 @@ static struct {
 	int		 f_host;	/* the host's end of it */
 	unsigned int	 f_offloads;
 	unsigned int	 f_hdrlen;
-	int		 f_addrs;	/* tap_address() calls */
+	int		 f_addrs;	/* priv_tap_address() calls */
 } fake;
 
 static struct card	 card;
@@ -132,11 +132,12 @@ tap_offload(int fd, unsigned int offloads, unsigned int hdrlen)
 	return (0);
 }
 
+/* The parent gives the tap the card's host address. */
 int
-tap_address(const char *name, const struct inet4 *ip)
+priv_tap_address(struct card *c)
 {
-	ATF_CHECK_STREQ(name, "mic0");
-	ATF_CHECK_EQ(ip->i_addr, conf.cc_hostaddr.i_addr);
+	ATF_CHECK_STREQ(c->c_name, "mic0");
+	ATF_CHECK_EQ(c->c_conf->cc_hostaddr.i_addr, conf.cc_hostaddr.i_addr);
 	fake.f_addrs++;
 	return (0);
 }
