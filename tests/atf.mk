@@ -26,11 +26,17 @@ $t: $t.sh
 	chmod +x ${.TARGET}.tmp && mv ${.TARGET}.tmp ${.TARGET}
 .endfor
 
+# The compiler writes each object's headers to a .d file beside it, so
+# that a changed header rebuilds the objects that include it.
 .c.o:
-	${CC} ${CFLAGS} -c ${.IMPSRC} -o ${.TARGET}
+	${CC} ${CFLAGS} -MD -MF ${.TARGET:R}.d -c ${.IMPSRC} -o ${.TARGET}
+.for d in ${_ATF_OBJS:O:u:R:S/$/.d/}
+.-include "$d"
+.endfor
 
 all: ${ATF_TESTS_C} ${ATF_TESTS_SH}
 clean:
-	rm -f ${ATF_TESTS_C} ${ATF_TESTS_SH} ${_ATF_OBJS:O:u} *.tmp
+	rm -f ${ATF_TESTS_C} ${ATF_TESTS_SH} ${_ATF_OBJS:O:u} \
+	    ${_ATF_OBJS:O:u:R:S/$/.d/} *.tmp
 lint:
 install:
