@@ -15,9 +15,24 @@
  *	read_back	that sector again: the pattern, or not
  *	flush		a flush
  *	get_id		the serial, logged
+ *	forged_read	the ring peek of the host's backend shown a read
+ *	forged_write	the same, shown a write
  * Each line is "mic_badblk: <case>: status <n>" (255: the host did not
  * write the status byte; "no answer" after MIC_BADBLK_WAIT), and the
- * run ends with "mic_badblk: done".  Every wait is bounded and ends when
+ * run ends with "mic_badblk: done".
+ *
+ * The forged cases show micd's peek at the ring another chain than the
+ * one the host takes, as a card that forges the indices micd reads can:
+ * a decoy chain (a 16-byte header, 512 bytes of data to read or to
+ * write, a status byte) is written raw at the top of the descriptor
+ * table and put in the avail slot after the real request, where it is
+ * never published; the trailer's avail_idx and the used index are set
+ * so that the peek takes the decoy for the chain in progress.  The real
+ * request, through the virtqueue, is one writable buffer full of
+ * MIC_BADBLK_FILL.  micd can only have written what it writes for a
+ * header it never read (zeros: a read of nothing or of sector 0, status
+ * 0); the line "mic_badblk: <case>: reply as micd wrote it" says so,
+ * else "mic_badblk: <case>: byte <i> is <x>, not <y>".  Every wait is bounded and ends when
  * the device goes away.  The card test image loads this module with
  * virtio_blk left out (micemu.skip=virtio_blk).
  */
@@ -32,6 +47,7 @@
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
 #define MIC_BADBLK_SECTOR	8	/* of the good write */
@@ -39,6 +55,9 @@
 #define MIC_BADBLK_PATTERN	"mic_badblk write"	/* 16 bytes, repeated */
 #define MIC_BADBLK_WAIT		(30 * HZ)
 #define MIC_BADBLK_UNKNOWN	0x77
+#define MIC_BADBLK_REPLY	(16 + 512 + 1)	/* the forged cases' buffer */
+#define MIC_BADBLK_FILL		0xa5	/* in it before the host writes */
+#define MIC_BADBLK_RING_ALIGN	4096	/* of the legacy vring */
 
 /**
  * struct mic_badblk - the block device bound
@@ -52,6 +71,9 @@
  * @hdr: the request header (16 bytes; the short case sends 8)
  * @data: the request's data
  * @status: the status byte, 0xff until the host writes it
+ * @sector0: sector 0, as the good read got it
+ * @reply: the real request of the forged cases
+ * @decoy: the buffers of their decoy chain
  */
 struct mic_badblk {
 	struct virtio_device *vdev;
@@ -64,6 +86,9 @@ struct mic_badblk {
 	struct virtio_blk_outhdr *hdr;
 	u8 *data;
 	u8 *status;
+	u8 *sector0;
+	u8 *reply;
+	u8 *decoy;
 };
 
 /**
@@ -147,6 +172,92 @@ static void mic_badblk_fill(u8 *p, unsigned int len)
 		p[i] = MIC_BADBLK_PATTERN[i % (sizeof(MIC_BADBLK_PATTERN) - 1)];
 }
 
+static void mic_badblk_desc(struct virtio_device *vdev, struct vring_desc *d,
+			    u64 addr, u32 len, u16 flags, u16 next)
+{
+	d->addr = cpu_to_virtio64(vdev, addr);
+	d->len = cpu_to_virtio32(vdev, len);
+	d->flags = cpu_to_virtio16(vdev, flags);
+	d->next = cpu_to_virtio16(vdev, next);
+}
+
+/*
+ * The decoy chain and the forged indices, then the real request; with
+ * @lock held.  The decoy's data is to write (the card's) if @write.
+ */
+static int mic_badblk_forge(struct mic_badblk *mb, bool write)
+{
+	struct virtqueue *vq = mb->vq;
+	const struct vring *vr = virtqueue_get_vring(vq);
+	struct virtio_device *vdev = mb->vdev;
+	u64 decoy = virt_to_phys(mb->decoy);
+	struct scatterlist reply, *sgs[1];
+	unsigned int n = vr->num;
+	__le16 *trailer;
+	u16 idx;
+	int ret;
+
+	mic_badblk_desc(vdev, &vr->desc[n - 3], decoy, 16, VRING_DESC_F_NEXT,
+			n - 2);
+	mic_badblk_desc(vdev, &vr->desc[n - 2], decoy + 16, 512,
+			(write ? 0 : VRING_DESC_F_WRITE) | VRING_DESC_F_NEXT,
+			n - 1);
+	mic_badblk_desc(vdev, &vr->desc[n - 1], decoy + 528, 1,
+			VRING_DESC_F_WRITE, 0);
+	idx = virtio16_to_cpu(vdev, READ_ONCE(vr->avail->idx));
+	vr->avail->ring[(u16)(idx + 1) % n] = cpu_to_virtio16(vdev, n - 3);
+	/* Taken: idx + 2; completed: idx + 1; so idx + 1 is in progress. */
+	trailer = (__le16 *)((u8 *)vr->desc +
+			     vring_size(n, MIC_BADBLK_RING_ALIGN));
+	WRITE_ONCE(*trailer, cpu_to_le16(idx + 2));
+	WRITE_ONCE(vr->used->idx, cpu_to_virtio16(vdev, idx + 1));
+	/* The forgery before the request that wakes the host. */
+	virtio_wmb(false);
+	sg_init_one(&reply, mb->reply, MIC_BADBLK_REPLY);
+	sgs[0] = &reply;
+	ret = virtqueue_add_sgs(vq, sgs, 0, 1, mb, GFP_ATOMIC);
+	if (!ret)
+		virtqueue_kick(vq);
+	return ret;
+}
+
+/*
+ * A forged case: false if the host did not answer.  What micd may have
+ * written: zeros for the header it never read, then for a read of sector
+ * 0 that sector, then status 0.
+ */
+static bool mic_badblk_forged(struct mic_badblk *mb, const char *name,
+			      bool write)
+{
+	unsigned long flags;
+	unsigned int i;
+	u8 want;
+	int ret;
+
+	memset(mb->reply, MIC_BADBLK_FILL, MIC_BADBLK_REPLY);
+	reinit_completion(&mb->done);
+	spin_lock_irqsave(&mb->lock, flags);
+	ret = mic_badblk_forge(mb, write);
+	spin_unlock_irqrestore(&mb->lock, flags);
+	if (ret || !wait_for_completion_timeout(&mb->done, MIC_BADBLK_WAIT) ||
+	    READ_ONCE(mb->gone)) {
+		dev_info(&mb->vdev->dev, "mic_badblk: %s: no answer\n", name);
+		return false;
+	}
+	for (i = 0; i < MIC_BADBLK_REPLY; i++) {
+		want = !write && i >= 16 && i < 528 ? mb->sector0[i - 16] : 0;
+		if (mb->reply[i] != want)
+			break;
+	}
+	if (i == MIC_BADBLK_REPLY)
+		dev_info(&mb->vdev->dev, "mic_badblk: %s: reply as micd wrote it\n",
+			 name);
+	else
+		dev_info(&mb->vdev->dev, "mic_badblk: %s: byte %u is %#x, not %#x\n",
+			 name, i, mb->reply[i], want);
+	return true;
+}
+
 static const struct mic_badblk_case mic_badblk_cases[] = {
 	{ "past_end", VIRTIO_BLK_T_IN, 0, true, 16, 512 },
 	{ "past_end_write", VIRTIO_BLK_T_OUT, 1, true, 16, 1024 },
@@ -172,6 +283,7 @@ static void mic_badblk_work(struct work_struct *work)
 		return;
 	dev_info(&mb->vdev->dev, "mic_badblk: good_read: \"%.16s\"\n",
 		 mb->data);
+	memcpy(mb->sector0, mb->data, 512);
 	mic_badblk_fill(mb->data, 512);
 	c = (struct mic_badblk_case){ "good_write", VIRTIO_BLK_T_OUT,
 		MIC_BADBLK_SECTOR, false, 16, 512 };
@@ -194,6 +306,9 @@ static void mic_badblk_work(struct work_struct *work)
 	if (!mic_badblk_play(mb, &c))
 		return;
 	dev_info(&mb->vdev->dev, "mic_badblk: get_id: \"%s\"\n", mb->data);
+	if (!mic_badblk_forged(mb, "forged_read", false) ||
+	    !mic_badblk_forged(mb, "forged_write", true))
+		return;
 	dev_info(&mb->vdev->dev, "mic_badblk: done\n");
 }
 
@@ -220,7 +335,11 @@ static int mic_badblk_probe(struct virtio_device *vdev)
 	mb->hdr = devm_kzalloc(&vdev->dev, sizeof(*mb->hdr), GFP_KERNEL);
 	mb->data = devm_kzalloc(&vdev->dev, MIC_BADBLK_DATA, GFP_KERNEL);
 	mb->status = devm_kzalloc(&vdev->dev, 1, GFP_KERNEL);
-	if (!mb->hdr || !mb->data || !mb->status)
+	mb->sector0 = devm_kzalloc(&vdev->dev, 512, GFP_KERNEL);
+	mb->reply = devm_kzalloc(&vdev->dev, MIC_BADBLK_REPLY, GFP_KERNEL);
+	mb->decoy = devm_kzalloc(&vdev->dev, MIC_BADBLK_REPLY, GFP_KERNEL);
+	if (!mb->hdr || !mb->data || !mb->status || !mb->sector0 ||
+	    !mb->reply || !mb->decoy)
 		return -ENOMEM;
 	mb->vdev = vdev;
 	spin_lock_init(&mb->lock);

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Frames whose virtio-net header the features never allowed, for the
+ * tests of micd's network backend: a virtio driver for the network
+ * device that accepts only VIRTIO_NET_F_CSUM and VIRTIO_NET_F_HOST_TSO4
+ * of what the host offers and, once bound, sends on its transmit queue
+ * (ring 1) through the plain virtio API:
+ *	gso_tcpv6	a TCP over IPv6 GSO frame (HOST_TSO6 not accepted)
+ *	bad_csum	a checksum to fill in past the end of the frame
+ *	good		a plain frame of the local experimental ethertype
+ * Each line is "mic_badnet: <case>: sent" once the host gave the buffer
+ * back ("no answer" after MIC_BADNET_WAIT), and the run ends with
+ * "mic_badnet: done".  The host must drop the first two and pass the
+ * good one to its tap.  The card test image loads this module with
+ * virtio_net left out (micemu.skip=virtio_net); the card then has no
+ * network interface, so the good frame is the only one the tap gets.
+ */
+#include <linux/completion.h>
+#include <linux/etherdevice.h>
+#include <linux/if_ether.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+#include <linux/workqueue.h>
+
+#define MIC_BADNET_RX		0
+#define MIC_BADNET_TX		1
+#define MIC_BADNET_NVQS		2
+#define MIC_BADNET_FRAME	512	/* the largest frame sent */
+#define MIC_BADNET_ETH_LOCAL	0x88b5	/* IEEE local experimental */
+#define MIC_BADNET_WAIT		(60 * HZ)
+
+/**
+ * struct mic_badnet - the network device bound
+ * @vdev: the device
+ * @vqs: its virtqueues
+ * @lock: serialises the use of the transmit virtqueue
+ * @work: plays the cases
+ * @done: the host gave the buffer back
+ * @gone: the device is being removed
+ * @buf: the header and the frame
+ */
+struct mic_badnet {
+	struct virtio_device *vdev;
+	struct virtqueue *vqs[MIC_BADNET_NVQS];
+	spinlock_t lock;	/* the transmit virtqueue */
+	struct work_struct work;
+	struct completion done;
+	bool gone;
+	u8 *buf;
+};
+
+/**
+ * struct mic_badnet_case - one frame
+ * @name: for the log
+ * @flags: of the virtio-net header
+ * @gso_type: of the header
+ * @gso_size: of the header
+ * @csum_start: of the header
+ * @csum_offset: of the header
+ * @hdr_len: of the header
+ * @proto: the ethertype
+ * @len: of the frame, its Ethernet header included
+ */
+struct mic_badnet_case {
+	const char *name;
+	u8 flags;
+	u8 gso_type;
+	u16 gso_size;
+	u16 csum_start;
+	u16 csum_offset;
+	u16 hdr_len;
+	u16 proto;
+	unsigned int len;
+};
+
+static const struct mic_badnet_case mic_badnet_cases[] = {
+	{ "gso_tcpv6", VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV6,
+	  1400, 54, 16, 74, ETH_P_IPV6, 300 },
+	{ "bad_csum", VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE,
+	  0, 1000, 16, 0, ETH_P_IP, 100 },
+	{ "good", 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0,
+	  MIC_BADNET_ETH_LOCAL, 60 },
+};
+
+/* Send one frame and wait for its buffer; false with no answer. */
+static bool mic_badnet_send(struct mic_badnet *mb,
+			    const struct mic_badnet_case *c)
+{
+	struct virtio_device *vdev = mb->vdev;
+	struct virtio_net_hdr *h = (struct virtio_net_hdr *)mb->buf;
+	struct ethhdr *eth = (struct ethhdr *)(mb->buf + sizeof(*h));
+	struct scatterlist sg;
+	unsigned long flags;
+	int ret;
+
+	memset(mb->buf, 0, sizeof(*h) + MIC_BADNET_FRAME);
+	h->flags = c->flags;
+	h->gso_type = c->gso_type;
+	h->gso_size = cpu_to_virtio16(vdev, c->gso_size);
+	h->csum_start = cpu_to_virtio16(vdev, c->csum_start);
+	h->csum_offset = cpu_to_virtio16(vdev, c->csum_offset);
+	h->hdr_len = cpu_to_virtio16(vdev, c->hdr_len);
+	eth_broadcast_addr(eth->h_dest);
+	eth->h_source[0] = 0x02;
+	eth->h_source[5] = 0x01;
+	eth->h_proto = htons(c->proto);
+	memset(eth + 1, 0x5a, c->len - sizeof(*eth));
+	sg_init_one(&sg, mb->buf, sizeof(*h) + c->len);
+	reinit_completion(&mb->done);
+	spin_lock_irqsave(&mb->lock, flags);
+	ret = virtqueue_add_outbuf(mb->vqs[MIC_BADNET_TX], &sg, 1, mb,
+				   GFP_ATOMIC);
+	if (!ret)
+		virtqueue_kick(mb->vqs[MIC_BADNET_TX]);
+	spin_unlock_irqrestore(&mb->lock, flags);
+	if (ret)
+		return false;
+	return wait_for_completion_timeout(&mb->done, MIC_BADNET_WAIT) &&
+	       !READ_ONCE(mb->gone);
+}
+
+static void mic_badnet_work(struct work_struct *work)
+{
+	struct mic_badnet *mb = container_of(work, struct mic_badnet, work);
+	const struct mic_badnet_case *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mic_badnet_cases); i++) {
+		c = &mic_badnet_cases[i];
+		if (!mic_badnet_send(mb, c)) {
+			dev_info(&mb->vdev->dev, "mic_badnet: %s: no answer\n",
+				 c->name);
+			return;
+		}
+		dev_info(&mb->vdev->dev, "mic_badnet: %s: sent\n", c->name);
+	}
+	dev_info(&mb->vdev->dev, "mic_badnet: done\n");
+}
+
+/* The host gave transmit buffers back. */
+static void mic_badnet_tx_done(struct virtqueue *vq)
+{
+	struct mic_badnet *mb = vq->vdev->priv;
+	unsigned long flags;
+	unsigned int len;
+
+	spin_lock_irqsave(&mb->lock, flags);
+	while (virtqueue_get_buf(vq, &len))
+		complete(&mb->done);
+	spin_unlock_irqrestore(&mb->lock, flags);
+}
+
+static int mic_badnet_probe(struct virtio_device *vdev)
+{
+	static const char * const names[] = { "input", "output" };
+	vq_callback_t *callbacks[] = { NULL, mic_badnet_tx_done };
+	struct mic_badnet *mb;
+	int ret;
+
+	mb = devm_kzalloc(&vdev->dev, sizeof(*mb), GFP_KERNEL);
+	if (!mb)
+		return -ENOMEM;
+	mb->buf = devm_kzalloc(&vdev->dev, sizeof(struct virtio_net_hdr) +
+			       MIC_BADNET_FRAME, GFP_KERNEL);
+	if (!mb->buf)
+		return -ENOMEM;
+	mb->vdev = vdev;
+	spin_lock_init(&mb->lock);
+	INIT_WORK(&mb->work, mic_badnet_work);
+	init_completion(&mb->done);
+	vdev->priv = mb;
+	ret = virtio_find_vqs(vdev, MIC_BADNET_NVQS, mb->vqs, callbacks,
+			      names, NULL);
+	if (ret)
+		return ret;
+	virtio_device_ready(vdev);
+	dev_info(&vdev->dev, "mic_badnet: bound, features %#llx\n",
+		 (unsigned long long)vdev->features);
+	schedule_work(&mb->work);
+	return 0;
+}
+
+static void mic_badnet_remove(struct virtio_device *vdev)
+{
+	struct mic_badnet *mb = vdev->priv;
+
+	WRITE_ONCE(mb->gone, true);
+	complete_all(&mb->done);
+	cancel_work_sync(&mb->work);
+	virtio_reset_device(vdev);
+	while (virtqueue_detach_unused_buf(mb->vqs[MIC_BADNET_TX]))
+		;
+	vdev->config->del_vqs(vdev);
+	dev_info(&vdev->dev, "mic_badnet: unbound\n");
+}
+
+static unsigned int mic_badnet_features[] = {
+	VIRTIO_NET_F_CSUM,
+	VIRTIO_NET_F_HOST_TSO4,
+};
+
+static const struct virtio_device_id mic_badnet_ids[] = {
+	{ VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID },
+	{ }
+};
+MODULE_DEVICE_TABLE(virtio, mic_badnet_ids);
+
+static struct virtio_driver mic_badnet_driver = {
+	.driver.name = KBUILD_MODNAME,
+	.driver.owner = THIS_MODULE,
+	.feature_table = mic_badnet_features,
+	.feature_table_size = ARRAY_SIZE(mic_badnet_features),
+	.id_table = mic_badnet_ids,
+	.probe = mic_badnet_probe,
+	.remove = mic_badnet_remove,
+};
+module_virtio_driver(mic_badnet_driver);
+
+MODULE_DESCRIPTION("A network driver that sends frames with headers it may not send, for tests");
+MODULE_LICENSE("GPL");
