@@ -50,6 +50,8 @@
 #include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
+#include "mic_badcard.h"
+
 #define MIC_BADBLK_SECTOR	8	/* of the good write */
 #define MIC_BADBLK_DATA		1024	/* two sectors at most */
 #define MIC_BADBLK_PATTERN	"mic_badblk write"	/* 16 bytes, repeated */
@@ -61,12 +63,8 @@
 
 /**
  * struct mic_badblk - the block device bound
- * @vdev: the device
+ * @bc: the device, its request in flight, its work
  * @vq: its request queue
- * @lock: serialises the use of @vq
- * @work: plays the cases
- * @done: the host gave the request back
- * @gone: the device is being removed
  * @capacity: in 512-byte sectors, from the config space
  * @hdr: the request header (16 bytes; the short case sends 8)
  * @data: the request's data
@@ -76,12 +74,8 @@
  * @decoy: the buffers of their decoy chain
  */
 struct mic_badblk {
-	struct virtio_device *vdev;
+	struct mic_badcard bc;
 	struct virtqueue *vq;
-	spinlock_t lock;	/* @vq */
-	struct work_struct work;
-	struct completion done;
-	bool gone;
 	u64 capacity;
 	struct virtio_blk_outhdr *hdr;
 	u8 *data;
@@ -114,7 +108,7 @@ struct mic_badblk_case {
 static int mic_badblk_send(struct mic_badblk *mb, u32 type, u64 sector,
 			   unsigned int hdr_len, unsigned int len)
 {
-	struct virtio_device *vdev = mb->vdev;
+	struct virtio_device *vdev = mb->bc.vdev;
 	struct scatterlist hdr, data, status, *sgs[3];
 	unsigned int out = 0, in = 0;
 	unsigned long flags;
@@ -133,16 +127,15 @@ static int mic_badblk_send(struct mic_badblk *mb, u32 type, u64 sector,
 		sgs[out + in++] = &data;
 	sg_init_one(&status, mb->status, 1);
 	sgs[out + in++] = &status;
-	reinit_completion(&mb->done);
-	spin_lock_irqsave(&mb->lock, flags);
+	reinit_completion(&mb->bc.done);
+	spin_lock_irqsave(&mb->bc.lock, flags);
 	ret = virtqueue_add_sgs(mb->vq, sgs, out, in, mb, GFP_ATOMIC);
 	if (!ret)
 		virtqueue_kick(mb->vq);
-	spin_unlock_irqrestore(&mb->lock, flags);
+	spin_unlock_irqrestore(&mb->bc.lock, flags);
 	if (ret)
 		return -1;
-	if (!wait_for_completion_timeout(&mb->done, MIC_BADBLK_WAIT) ||
-	    READ_ONCE(mb->gone))
+	if (!mic_badcard_wait(&mb->bc, MIC_BADBLK_WAIT))
 		return -1;
 	return READ_ONCE(*mb->status);
 }
@@ -156,10 +149,10 @@ static bool mic_badblk_play(struct mic_badblk *mb,
 
 	status = mic_badblk_send(mb, c->type, sector, c->hdr_len, c->len);
 	if (status < 0) {
-		dev_info(&mb->vdev->dev, "mic_badblk: %s: no answer\n", c->name);
+		dev_info(&mb->bc.vdev->dev, "mic_badblk: %s: no answer\n", c->name);
 		return false;
 	}
-	dev_info(&mb->vdev->dev, "mic_badblk: %s: status %d\n", c->name,
+	dev_info(&mb->bc.vdev->dev, "mic_badblk: %s: status %d\n", c->name,
 		 status);
 	return true;
 }
@@ -189,7 +182,7 @@ static int mic_badblk_forge(struct mic_badblk *mb, bool write)
 {
 	struct virtqueue *vq = mb->vq;
 	const struct vring *vr = virtqueue_get_vring(vq);
-	struct virtio_device *vdev = mb->vdev;
+	struct virtio_device *vdev = mb->bc.vdev;
 	u64 decoy = virt_to_phys(mb->decoy);
 	struct scatterlist reply, *sgs[1];
 	unsigned int n = vr->num;
@@ -235,13 +228,12 @@ static bool mic_badblk_forged(struct mic_badblk *mb, const char *name,
 	int ret;
 
 	memset(mb->reply, MIC_BADBLK_FILL, MIC_BADBLK_REPLY);
-	reinit_completion(&mb->done);
-	spin_lock_irqsave(&mb->lock, flags);
+	reinit_completion(&mb->bc.done);
+	spin_lock_irqsave(&mb->bc.lock, flags);
 	ret = mic_badblk_forge(mb, write);
-	spin_unlock_irqrestore(&mb->lock, flags);
-	if (ret || !wait_for_completion_timeout(&mb->done, MIC_BADBLK_WAIT) ||
-	    READ_ONCE(mb->gone)) {
-		dev_info(&mb->vdev->dev, "mic_badblk: %s: no answer\n", name);
+	spin_unlock_irqrestore(&mb->bc.lock, flags);
+	if (ret || !mic_badcard_wait(&mb->bc, MIC_BADBLK_WAIT)) {
+		dev_info(&mb->bc.vdev->dev, "mic_badblk: %s: no answer\n", name);
 		return false;
 	}
 	for (i = 0; i < MIC_BADBLK_REPLY; i++) {
@@ -250,10 +242,10 @@ static bool mic_badblk_forged(struct mic_badblk *mb, const char *name,
 			break;
 	}
 	if (i == MIC_BADBLK_REPLY)
-		dev_info(&mb->vdev->dev, "mic_badblk: %s: reply as micd wrote it\n",
+		dev_info(&mb->bc.vdev->dev, "mic_badblk: %s: reply as micd wrote it\n",
 			 name);
 	else
-		dev_info(&mb->vdev->dev, "mic_badblk: %s: byte %u is %#x, not %#x\n",
+		dev_info(&mb->bc.vdev->dev, "mic_badblk: %s: byte %u is %#x, not %#x\n",
 			 name, i, mb->reply[i], want);
 	return true;
 }
@@ -269,7 +261,7 @@ static const struct mic_badblk_case mic_badblk_cases[] = {
 /* The cases above, then the good ones, one after the other. */
 static void mic_badblk_work(struct work_struct *work)
 {
-	struct mic_badblk *mb = container_of(work, struct mic_badblk, work);
+	struct mic_badblk *mb = container_of(work, struct mic_badblk, bc.work);
 	struct mic_badblk_case c;
 	unsigned int i;
 
@@ -281,7 +273,7 @@ static void mic_badblk_work(struct work_struct *work)
 	c = (struct mic_badblk_case){ "good_read", VIRTIO_BLK_T_IN, 0, false, 16, 512 };
 	if (!mic_badblk_play(mb, &c))
 		return;
-	dev_info(&mb->vdev->dev, "mic_badblk: good_read: \"%.16s\"\n",
+	dev_info(&mb->bc.vdev->dev, "mic_badblk: good_read: \"%.16s\"\n",
 		 mb->data);
 	memcpy(mb->sector0, mb->data, 512);
 	mic_badblk_fill(mb->data, 512);
@@ -295,7 +287,7 @@ static void mic_badblk_work(struct work_struct *work)
 	if (!mic_badblk_play(mb, &c))
 		return;
 	mic_badblk_fill(mb->data + 512, 512);
-	dev_info(&mb->vdev->dev, "mic_badblk: read_back: pattern %s\n",
+	dev_info(&mb->bc.vdev->dev, "mic_badblk: read_back: pattern %s\n",
 		 memcmp(mb->data, mb->data + 512, 512) ? "differs" : "matches");
 	c = (struct mic_badblk_case){ "flush", VIRTIO_BLK_T_FLUSH, 0, false, 16, 0 };
 	if (!mic_badblk_play(mb, &c))
@@ -305,24 +297,19 @@ static void mic_badblk_work(struct work_struct *work)
 		16, VIRTIO_BLK_ID_BYTES };
 	if (!mic_badblk_play(mb, &c))
 		return;
-	dev_info(&mb->vdev->dev, "mic_badblk: get_id: \"%s\"\n", mb->data);
+	dev_info(&mb->bc.vdev->dev, "mic_badblk: get_id: \"%s\"\n", mb->data);
 	if (!mic_badblk_forged(mb, "forged_read", false) ||
 	    !mic_badblk_forged(mb, "forged_write", true))
 		return;
-	dev_info(&mb->vdev->dev, "mic_badblk: done\n");
+	dev_info(&mb->bc.vdev->dev, "mic_badblk: done\n");
 }
 
 /* The host gave requests back. */
 static void mic_badblk_done(struct virtqueue *vq)
 {
 	struct mic_badblk *mb = vq->vdev->priv;
-	unsigned long flags;
-	unsigned int len;
 
-	spin_lock_irqsave(&mb->lock, flags);
-	while (virtqueue_get_buf(vq, &len))
-		complete(&mb->done);
-	spin_unlock_irqrestore(&mb->lock, flags);
+	mic_badcard_done(&mb->bc, vq);
 }
 
 static int mic_badblk_probe(struct virtio_device *vdev)
@@ -341,10 +328,7 @@ static int mic_badblk_probe(struct virtio_device *vdev)
 	if (!mb->hdr || !mb->data || !mb->status || !mb->sector0 ||
 	    !mb->reply || !mb->decoy)
 		return -ENOMEM;
-	mb->vdev = vdev;
-	spin_lock_init(&mb->lock);
-	INIT_WORK(&mb->work, mic_badblk_work);
-	init_completion(&mb->done);
+	mic_badcard_init(&mb->bc, vdev, mic_badblk_work);
 	vdev->priv = mb;
 	mb->vq = virtio_find_single_vq(vdev, mic_badblk_done, "requests");
 	if (IS_ERR(mb->vq))
@@ -353,7 +337,7 @@ static int mic_badblk_probe(struct virtio_device *vdev)
 	virtio_device_ready(vdev);
 	dev_info(&vdev->dev, "mic_badblk: bound, %llu sectors\n",
 		 mb->capacity);
-	schedule_work(&mb->work);
+	schedule_work(&mb->bc.work);
 	return 0;
 }
 
@@ -361,13 +345,7 @@ static void mic_badblk_remove(struct virtio_device *vdev)
 {
 	struct mic_badblk *mb = vdev->priv;
 
-	WRITE_ONCE(mb->gone, true);
-	complete_all(&mb->done);
-	cancel_work_sync(&mb->work);
-	virtio_reset_device(vdev);
-	while (virtqueue_detach_unused_buf(mb->vq))
-		;
-	vdev->config->del_vqs(vdev);
+	mic_badcard_remove(&mb->bc, mb->vq);
 	dev_info(&vdev->dev, "mic_badblk: unbound\n");
 }
 

@@ -30,6 +30,8 @@
 #include <linux/virtio_net.h>
 #include <linux/workqueue.h>
 
+#include "mic_badcard.h"
+
 #define MIC_BADNET_RX		0
 #define MIC_BADNET_TX		1
 #define MIC_BADNET_NVQS		2
@@ -39,21 +41,13 @@
 
 /**
  * struct mic_badnet - the network device bound
- * @vdev: the device
+ * @bc: the device, its frame in flight, its work
  * @vqs: its virtqueues
- * @lock: serialises the use of the transmit virtqueue
- * @work: plays the cases
- * @done: the host gave the buffer back
- * @gone: the device is being removed
  * @buf: the header and the frame
  */
 struct mic_badnet {
-	struct virtio_device *vdev;
+	struct mic_badcard bc;
 	struct virtqueue *vqs[MIC_BADNET_NVQS];
-	spinlock_t lock;	/* the transmit virtqueue */
-	struct work_struct work;
-	struct completion done;
-	bool gone;
 	u8 *buf;
 };
 
@@ -94,7 +88,7 @@ static const struct mic_badnet_case mic_badnet_cases[] = {
 static bool mic_badnet_send(struct mic_badnet *mb,
 			    const struct mic_badnet_case *c)
 {
-	struct virtio_device *vdev = mb->vdev;
+	struct virtio_device *vdev = mb->bc.vdev;
 	struct virtio_net_hdr *h = (struct virtio_net_hdr *)mb->buf;
 	struct ethhdr *eth = (struct ethhdr *)(mb->buf + sizeof(*h));
 	struct scatterlist sg;
@@ -114,48 +108,42 @@ static bool mic_badnet_send(struct mic_badnet *mb,
 	eth->h_proto = htons(c->proto);
 	memset(eth + 1, 0x5a, c->len - sizeof(*eth));
 	sg_init_one(&sg, mb->buf, sizeof(*h) + c->len);
-	reinit_completion(&mb->done);
-	spin_lock_irqsave(&mb->lock, flags);
+	reinit_completion(&mb->bc.done);
+	spin_lock_irqsave(&mb->bc.lock, flags);
 	ret = virtqueue_add_outbuf(mb->vqs[MIC_BADNET_TX], &sg, 1, mb,
 				   GFP_ATOMIC);
 	if (!ret)
 		virtqueue_kick(mb->vqs[MIC_BADNET_TX]);
-	spin_unlock_irqrestore(&mb->lock, flags);
+	spin_unlock_irqrestore(&mb->bc.lock, flags);
 	if (ret)
 		return false;
-	return wait_for_completion_timeout(&mb->done, MIC_BADNET_WAIT) &&
-	       !READ_ONCE(mb->gone);
+	return mic_badcard_wait(&mb->bc, MIC_BADNET_WAIT);
 }
 
 static void mic_badnet_work(struct work_struct *work)
 {
-	struct mic_badnet *mb = container_of(work, struct mic_badnet, work);
+	struct mic_badnet *mb = container_of(work, struct mic_badnet, bc.work);
 	const struct mic_badnet_case *c;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(mic_badnet_cases); i++) {
 		c = &mic_badnet_cases[i];
 		if (!mic_badnet_send(mb, c)) {
-			dev_info(&mb->vdev->dev, "mic_badnet: %s: no answer\n",
+			dev_info(&mb->bc.vdev->dev, "mic_badnet: %s: no answer\n",
 				 c->name);
 			return;
 		}
-		dev_info(&mb->vdev->dev, "mic_badnet: %s: sent\n", c->name);
+		dev_info(&mb->bc.vdev->dev, "mic_badnet: %s: sent\n", c->name);
 	}
-	dev_info(&mb->vdev->dev, "mic_badnet: done\n");
+	dev_info(&mb->bc.vdev->dev, "mic_badnet: done\n");
 }
 
 /* The host gave transmit buffers back. */
 static void mic_badnet_tx_done(struct virtqueue *vq)
 {
 	struct mic_badnet *mb = vq->vdev->priv;
-	unsigned long flags;
-	unsigned int len;
 
-	spin_lock_irqsave(&mb->lock, flags);
-	while (virtqueue_get_buf(vq, &len))
-		complete(&mb->done);
-	spin_unlock_irqrestore(&mb->lock, flags);
+	mic_badcard_done(&mb->bc, vq);
 }
 
 static int mic_badnet_probe(struct virtio_device *vdev)
@@ -172,10 +160,7 @@ static int mic_badnet_probe(struct virtio_device *vdev)
 			       MIC_BADNET_FRAME, GFP_KERNEL);
 	if (!mb->buf)
 		return -ENOMEM;
-	mb->vdev = vdev;
-	spin_lock_init(&mb->lock);
-	INIT_WORK(&mb->work, mic_badnet_work);
-	init_completion(&mb->done);
+	mic_badcard_init(&mb->bc, vdev, mic_badnet_work);
 	vdev->priv = mb;
 	ret = virtio_find_vqs(vdev, MIC_BADNET_NVQS, mb->vqs, callbacks,
 			      names, NULL);
@@ -184,7 +169,7 @@ static int mic_badnet_probe(struct virtio_device *vdev)
 	virtio_device_ready(vdev);
 	dev_info(&vdev->dev, "mic_badnet: bound, features %#llx\n",
 		 (unsigned long long)vdev->features);
-	schedule_work(&mb->work);
+	schedule_work(&mb->bc.work);
 	return 0;
 }
 
@@ -192,13 +177,7 @@ static void mic_badnet_remove(struct virtio_device *vdev)
 {
 	struct mic_badnet *mb = vdev->priv;
 
-	WRITE_ONCE(mb->gone, true);
-	complete_all(&mb->done);
-	cancel_work_sync(&mb->work);
-	virtio_reset_device(vdev);
-	while (virtqueue_detach_unused_buf(mb->vqs[MIC_BADNET_TX]))
-		;
-	vdev->config->del_vqs(vdev);
+	mic_badcard_remove(&mb->bc, mb->vqs[MIC_BADNET_TX]);
 	dev_info(&vdev->dev, "mic_badnet: unbound\n");
 }
 
