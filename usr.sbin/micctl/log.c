@@ -2,6 +2,9 @@
 /*
  * micctl log: the card's kernel log, from the log ring that mic_host
  * shows in debugfs (MIC_DEBUGFS_ROOT, /sys/kernel/debug by default).
+ * The card writes the ring, so what it holds is not trusted to be text:
+ * unless raw output is asked for, every byte that could drive the
+ * terminal is printed as a visible escape instead (log_vis()).
  */
 
 #include <err.h>
@@ -17,7 +20,8 @@
 #define LOG_DEBUGFS_ROOT	"/sys/kernel/debug"
 
 static const char	*log_root(void);
-static int		 log_copy(struct card *, int, const char *);
+static int		 log_copy(struct card *, int, const char *, int);
+static size_t		 log_vis(char *, const char *, size_t);
 
 /* The debugfs root: MIC_DEBUGFS_ROOT, or /sys/kernel/debug. */
 static const char *
@@ -31,12 +35,43 @@ log_root(void)
 	return (root);
 }
 
-/* Copy what fd holds to the standard output. */
-static int
-log_copy(struct card *c, int fd, const char *path)
+/*
+ * Encode the len bytes at src into dst, which holds 4 * len bytes, as
+ * vis(1) -o does: printable ASCII, newline and tab as they are, a
+ * backslash doubled, every other byte (control bytes, DEL, bytes from
+ * 0x80) as a backslash and three octal digits.  Returns the bytes of dst.
+ */
+static size_t
+log_vis(char *dst, const char *src, size_t len)
 {
-	char buf[65536];
+	unsigned char b;
+	size_t i, n;
+
+	for (i = n = 0; i < len; i++) {
+		b = (unsigned char)src[i];
+		if (b == '\\') {
+			dst[n++] = '\\';
+			dst[n++] = '\\';
+		} else if ((b >= 0x20 && b < 0x7f) || b == '\n' || b == '\t')
+			dst[n++] = (char)b;
+		else {
+			dst[n++] = '\\';
+			dst[n++] = (char)('0' + (b >> 6));
+			dst[n++] = (char)('0' + ((b >> 3) & 7));
+			dst[n++] = (char)('0' + (b & 7));
+		}
+	}
+	return (n);
+}
+
+/* Copy what fd holds to the standard output, encoded unless raw. */
+static int
+log_copy(struct card *c, int fd, const char *path, int raw)
+{
+	static char buf[16384], vis[4 * sizeof(buf)];
+	const char *out;
 	ssize_t n;
+	size_t len;
 
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n == -1) {
@@ -45,15 +80,24 @@ log_copy(struct card *c, int fd, const char *path)
 			warn("%s: log: %s", c->c_name, path);
 			return (-1);
 		}
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+		out = buf;
+		len = (size_t)n;
+		if (!raw) {
+			len = log_vis(vis, buf, len);
+			out = vis;
+		}
+		if (fwrite(out, 1, len, stdout) != len)
 			err(1, "stdout");
 	}
 	return (0);
 }
 
-/* Print the log of card c; on failure, report it and mark c failed. */
+/*
+ * Print the log of card c, encoded unless raw; on failure, report it and
+ * mark c failed.
+ */
 int
-log_print(struct card *c)
+log_print(struct card *c, int raw)
 {
 	char path[MIC_ATTR_MAX];
 	int fd, n, rv;
@@ -80,7 +124,7 @@ log_print(struct card *c)
 		c->c_failed = 1;
 		return (-1);
 	}
-	rv = log_copy(c, fd, path);
+	rv = log_copy(c, fd, path, raw);
 	(void)close(fd);
 	if (rv == -1)
 		c->c_failed = 1;

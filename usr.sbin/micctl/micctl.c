@@ -25,6 +25,7 @@ struct ctl {
 /* The options of all commands; each command takes some of them. */
 struct opts {
 	int		o_json;
+	int		o_raw;
 	int		o_wait;
 	int		o_timeout;
 	enum mic_state	o_state;
@@ -57,7 +58,7 @@ extern char *__progname;
 static const struct ctl ctls[] = {
 	{ "boot",	ctl_boot,	1, -1,	"[-w] [-t sec] mic ..." },
 	{ "config",	ctl_config,	1, 3,	"mic [name [value]]" },
-	{ "log",	ctl_log,	1, 1,	"mic" },
+	{ "log",	ctl_log,	1, 1,	"[-r] mic" },
 	{ "reboot",	ctl_reboot,	1, -1,	"[-w] [-t sec] mic ..." },
 	{ "reset",	ctl_reset,	1, -1,	"[-w] [-t sec] mic ..." },
 	{ "shutdown",	ctl_shutdown,	1, -1,	"[-w] [-t sec] mic ..." },
@@ -146,6 +147,9 @@ ctl_getopt(const struct ctl *ctl, const char *optstr, int *argcp,
 		switch (ch) {
 		case 'j':
 			o->o_json = 1;
+			break;
+		case 'r':
+			o->o_raw = 1;
 			break;
 		case 's':
 			o->o_state = ctl_state(ctl, optarg);
@@ -373,7 +377,7 @@ ctl_config(const struct ctl *ctl, int argc, char *argv[])
 	return (ctl_done(cards, n));
 }
 
-/* log mic: the card's kernel log. */
+/* log [-r] mic: the card's kernel log, made visible unless raw. */
 static int
 ctl_log(const struct ctl *ctl, int argc, char *argv[])
 {
@@ -381,10 +385,10 @@ ctl_log(const struct ctl *ctl, int argc, char *argv[])
 	struct card *cards;
 	size_t n;
 
-	ctl_getopt(ctl, "+:", &argc, &argv, &o);
+	ctl_getopt(ctl, "+:r", &argc, &argv, &o);
 	cards = ctl_cards(ctl, 1, argv, &n);
 	if (!cards[0].c_failed)
-		(void)log_print(&cards[0]);
+		(void)log_print(&cards[0], o.o_raw);
 	return (ctl_done(cards, n));
 }
 

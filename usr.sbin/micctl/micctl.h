@@ -56,7 +56,7 @@ void	config_print(struct card *, const char *);
 void	config_set(struct card *, const char *, const char *);
 
 /* log.c */
-int	log_print(struct card *);
+int	log_print(struct card *, int);
 
 /* status.c */
 void	status_table(struct card *, size_t);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mic.h"
@@ -126,4 +127,25 @@ fatalx(const char *fmt, ...)
 	log_vlog(LOG_CRIT, 0, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+/*
+ * A budget of lines for what a card may trigger at will: 1 while lr has
+ * logged fewer than burst lines in this period of period seconds, -1 for
+ * the first message over the budget (the caller says that more are not
+ * logged), 0 after it.
+ */
+int
+log_rate(struct lograte *lr, unsigned int burst, int period)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (lr->lr_lines == 0 || ts.tv_sec - lr->lr_start >= period) {
+		lr->lr_start = ts.tv_sec;
+		lr->lr_lines = 0;
+	}
+	if (++lr->lr_lines <= burst)
+		return (1);
+	return (lr->lr_lines == burst + 1 ? -1 : 0);
 }

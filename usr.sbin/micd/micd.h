@@ -322,7 +322,12 @@ int		 lex_error_at(struct lex *, int, const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
 
 /* log.c */
+struct lograte {
+	time_t		lr_start;	/* of this period */
+	unsigned int	lr_lines;	/* logged in it */
+};
 void		log_init(int, int);
+int		log_rate(struct lograte *, unsigned int, int);
 void		log_warn(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
 void		log_warnx(const char *, ...)
@@ -389,7 +394,8 @@ int		vio_peek(const struct vio *, unsigned int, struct vio_chain *);
 extern const struct backend vionet_backend;
 unsigned int	vionet_hdrlen(uint32_t);
 unsigned int	vionet_offloads(uint32_t);
-int		vionet_hdr_ok(const uint8_t *, size_t, uint32_t);
+int		vionet_rxhdr_ok(const uint8_t *, size_t, uint32_t);
+int		vionet_txhdr_ok(const uint8_t *, size_t, uint32_t);
 
 /* tap.c: the host's end of a card's network (privileged). */
 int		tap_open(const char *);

@@ -14,10 +14,22 @@
  * chain's lengths before it says where each byte goes: it peeks at the
  * chain in the read-only mapping of the ring (vio_peek()), and lays out
  * its iovecs for the readable and writable bytes it found.
- * The card may change the ring between the peek and the copy: then the
- * host still copies at most what the iovecs hold, micd notices the short
- * copy, and the card gets its own garbage back; micd reads and writes
- * only its own buffers, and the image only inside [0, capacity).
+ * The card may change the ring between the peek and the copy, or make
+ * the peek see another chain than the host takes (by writing the ring's
+ * indices): then the host still copies at most what the iovecs hold, and
+ * the bytes of an iovec that the chain does not fill go to the card.  So
+ * every buffer micd hands over holds only what it wrote for this request
+ * (zeros where it has nothing to say: the header buffer and the data
+ * buffer are cleared before the card's bytes are copied in), or the
+ * card's own bytes of this chain; micd reads and writes only its own
+ * buffers, and the image only inside [0, capacity).
+ *
+ * micd offers VIOBLK_SEG_MAX segments of VIOBLK_SIZE_MAX bytes.  A chain
+ * that the peek finds longer than such a request (its header and status
+ * byte included) is not walked: the copy through all of it is what the
+ * card would cost micd and the host, so the disk is added again instead,
+ * as for a broken ring (its requests in flight fail), with one line of
+ * log.  Each request thus copies at most what micd advertised.
  *
  * Each chain takes two COPY_DESC calls: the header (and a write's data),
  * then, once the request is done, what goes back to the card and the
@@ -44,7 +56,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/fs.h>
@@ -69,8 +80,7 @@ struct vioblk_disk {
 	int			 vd_fd;		/* the image */
 	uint64_t		 vd_sectors;
 	uint8_t			 vd_serial[VIRTIO_BLK_ID_BYTES];
-	time_t			 vd_logtime;	/* this period of log started */
-	unsigned int		 vd_logged;	/* lines in it */
+	struct lograte		 vd_lograte;	/* of bad requests */
 };
 
 static int	vioblk_start(struct card *);
@@ -86,6 +96,9 @@ static void	vioblk_remove(struct vioblk_disk *, const char *);
 static void	vioblk_ready(struct vio *);
 static int	vioblk_next(struct vioblk_disk *);
 static int	vioblk_serve(struct vioblk_disk *, const struct vio_chain *);
+static int	vioblk_toolong(struct vioblk_disk *, const struct vio_chain *);
+static int	vioblk_finish(struct vioblk_disk *, struct vioblk_req *,
+		    struct vioblk_out *, struct iovec *);
 static int	vioblk_do(struct vioblk_disk *, struct vioblk_req *,
 		    struct vioblk_out *);
 static int	vioblk_rw(struct vioblk_disk *, const struct vioblk_req *);
@@ -104,9 +117,16 @@ const struct backend vioblk_backend = {
 };
 
 static struct vioblk_disk	vioblk_disks[MICD_DISKS_MAX];
-/* A request's data; also where unwanted bytes of the card go. */
+/*
+ * A request's data; also where unwanted bytes of the card go (cleared
+ * before each such use).
+ */
 static char			vioblk_data[VIOBLK_DATA_MAX];
-/* Never written: what the card gets in buffers micd does not fill. */
+/*
+ * Zeros: what the card gets in buffers micd does not fill.  A card that
+ * hides readable bytes where micd expects writable ones can write into
+ * it, so the part a copy hands over is cleared again before it.
+ */
 static char			vioblk_zero[VIOBLK_DATA_MAX];
 
 /*
@@ -360,7 +380,8 @@ vioblk_next(struct vioblk_disk *vd)
 
 /*
  * One chain of ch's lengths: its header (and a write's data) first, then
- * the request, then the rest of the chain with the status byte.
+ * the request, then the rest of the chain with the status byte.  A chain
+ * longer than any request micd allows is not walked.
  */
 static int
 vioblk_serve(struct vioblk_disk *vd, const struct vio_chain *ch)
@@ -369,16 +390,21 @@ vioblk_serve(struct vioblk_disk *vd, const struct vio_chain *ch)
 	struct vioblk_out o;
 	struct iovec iov[VIOBLK_IOV_MAX];
 	uint8_t hdr[VIOBLK_HDR];
-	enum vioblk_verdict vv;
 	size_t len, n;
 
+	if (ch->vc_rlen > VIOBLK_HDR + VIOBLK_DATA_MAX ||
+	    ch->vc_wlen > VIOBLK_DATA_MAX + 1)
+		return (vioblk_toolong(vd, ch));
 	memset(&rq, 0, sizeof(rq));
 	rq.rq_rlen = ch->vc_rlen;
 	rq.rq_wlen = ch->vc_wlen;
 	memset(&o, 0, sizeof(o));
 	o.o_skip = rq.rq_rlen;
 	if (rq.rq_rlen >= VIOBLK_HDR) {
+		memset(hdr, 0, sizeof(hdr));
 		n = vioblk_head(iov, hdr, vioblk_data, rq.rq_rlen);
+		if (n > 1)
+			memset(vioblk_data, 0, iov[1].iov_len);
 		if (vioblk_copy(vd, iov, n, 0, &len) == -1)
 			return (-1);
 		if (len != iov[0].iov_len + (n > 1 ? iov[1].iov_len : 0)) {
@@ -392,17 +418,57 @@ vioblk_serve(struct vioblk_disk *vd, const struct vio_chain *ch)
 		rq.rq_sector = le64toh(rq.rq_sector);
 		o.o_skip -= len;
 	}
-	vv = vioblk_check(&rq, vd->vd_sectors, vd->vd_readonly);
+	return (vioblk_finish(vd, &rq, &o, iov));
+}
+
+/*
+ * Judge and do the request, then give the card the rest of its chain:
+ * what it asked for, zeros, and the status byte, which completes it.
+ */
+static int
+vioblk_finish(struct vioblk_disk *vd, struct vioblk_req *rq,
+    struct vioblk_out *o, struct iovec *iov)
+{
+	enum vioblk_verdict vv;
+	size_t len, n;
+
+	vv = vioblk_check(rq, vd->vd_sectors, vd->vd_readonly);
 	if (vv == VIOBLK_OK)
-		o.o_status = vioblk_do(vd, &rq, &o);
+		o->o_status = vioblk_do(vd, rq, o);
 	else {
-		vioblk_refuse(vd, &rq, vv);
-		o.o_status = vioblk_status(vv);
-		o.o_zero = rq.rq_wlen > 0 ? rq.rq_wlen - 1 : 0;
+		vioblk_refuse(vd, rq, vv);
+		o->o_status = vioblk_status(vv);
+		o->o_zero = rq->rq_wlen > 0 ? rq->rq_wlen - 1 : 0;
 	}
-	n = vioblk_iov(iov, VIOBLK_IOV_MAX, &o, vioblk_data, vioblk_zero,
+	/*
+	 * Readable bytes are left to skip only in a chain shorter than a
+	 * header, which has no data in vioblk_data.
+	 */
+	if (o->o_skip > 0)
+		memset(vioblk_data, 0, o->o_skip < sizeof(vioblk_data) ?
+		    (size_t)o->o_skip : sizeof(vioblk_data));
+	memset(vioblk_zero, 0, o->o_zero < sizeof(vioblk_zero) ?
+	    (size_t)o->o_zero + 1 : sizeof(vioblk_zero));
+	n = vioblk_iov(iov, VIOBLK_IOV_MAX, o, vioblk_data, vioblk_zero,
 	    sizeof(vioblk_data));
 	return (vioblk_copy(vd, iov, n, 1, &len) == -1 ? -1 : 1);
+}
+
+/*
+ * A chain longer than a request may be: completing it takes a copy of
+ * all of it, so the disk is added again instead, and the card sees it go
+ * and come back.
+ */
+static int
+vioblk_toolong(struct vioblk_disk *vd, const struct vio_chain *ch)
+{
+	vioblk_log(vd, 0, "request of %llu bytes from the card and %llu to "
+	    "it, more than %d and %d: adding the disk again",
+	    (unsigned long long)ch->vc_rlen, (unsigned long long)ch->vc_wlen,
+	    VIOBLK_HDR + VIOBLK_DATA_MAX, VIOBLK_DATA_MAX + 1);
+	vio_close(&vd->vd_vio, NULL);
+	(void)vio_open(&vd->vd_vio);
+	return (-1);
 }
 
 /*
@@ -540,24 +606,17 @@ static void
 vioblk_log(struct vioblk_disk *vd, int witherr, const char *fmt, ...)
 {
 	const char *card = vd->vd_vio.v_card->c_name;
-	struct timespec ts;
 	char msg[512];
 	va_list ap;
-	int errnum;
+	int errnum, rate;
 
 	errnum = errno;
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (vd->vd_logged == 0 ||
-	    ts.tv_sec - vd->vd_logtime >= VIOBLK_LOG_PERIOD) {
-		vd->vd_logtime = ts.tv_sec;
-		vd->vd_logged = 0;
-	}
-	if (++vd->vd_logged > VIOBLK_LOG_BURST) {
-		if (vd->vd_logged == VIOBLK_LOG_BURST + 1)
-			log_warnx("%s: %s: more bad requests, not logged for "
-			    "%d seconds", card, vd->vd_name, VIOBLK_LOG_PERIOD);
+	rate = log_rate(&vd->vd_lograte, VIOBLK_LOG_BURST, VIOBLK_LOG_PERIOD);
+	if (rate == -1)
+		log_warnx("%s: %s: more bad requests, not logged for %d "
+		    "seconds", card, vd->vd_name, VIOBLK_LOG_PERIOD);
+	if (rate != 1)
 		return;
-	}
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

@@ -11,6 +11,9 @@
  * Ring 1 (the card's transmitq) is drained into the pty master and the
  * console log; when nobody reads the pty, the oldest output is dropped
  * (the log still gets everything), so the card never waits for micd.
+ * The buffer a transmit chain is copied into is cleared after each
+ * chain, so that a chain with writable buffers too gets zeros there,
+ * never the card's earlier output.
  * Ring 0 (the card's receiveq) gets what is written to the pty: with data
  * and a chain, the chain is filled and completed; with no data, micd holds
  * the next chain (COPY_DESC of nothing) so that the ring does not keep the
@@ -88,7 +91,7 @@ const struct backend viocon_backend = {
 };
 
 static struct viocon	viocon;		/* a card process serves one card */
-static char		viocon_chain[VIOCON_CHAIN_MAX];
+static char		viocon_chain[VIOCON_CHAIN_MAX];	/* zero between */
 
 /* The card process starts: the descriptor block, and the pty. */
 static void
@@ -323,11 +326,16 @@ viocon_from_card(struct card *c)
 	for (i = 0; i < VIOCON_DRAIN_MAX; i++) {
 		iov.iov_base = viocon_chain;
 		iov.iov_len = sizeof(viocon_chain);
-		if (vio_copy(&viocon.vc_vio, VIOCON_TX, &iov, 1, 1, &len) == -1 ||
-		    len == 0)
+		if (vio_copy(&viocon.vc_vio, VIOCON_TX, &iov, 1, 1, &len) ==
+		    -1) {
+			memset(viocon_chain, 0, sizeof(viocon_chain));
+			return;
+		}
+		if (len == 0)
 			return;
 		viocon_log(c, viocon_chain, len);
 		viocon_output(c, viocon_chain, len);
+		memset(viocon_chain, 0, len);
 	}
 }
 

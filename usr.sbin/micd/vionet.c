@@ -20,6 +20,12 @@
  *
  * Ring 1 (the card's transmitq) is drained into the tap, one frame a
  * chain; a frame the tap cannot take now is dropped, never waited for.
+ * The host's stack trusts a frame's virtio-net header, so micd passes on
+ * only headers that the features the card was offered and accepted
+ * allow (vionet_txhdr_ok()); it drops the others, counts them, and says
+ * so in a few lines of log a minute.  The buffer a transmit chain is
+ * copied into is cleared after each frame: a chain that also has
+ * writable buffers gets zeros there, never an earlier frame.
  * Ring 0 (the card's receiveq) gets what the tap gives: a frame is read
  * from the tap only while the card has a receive chain; with no frame,
  * micd holds the next chain (COPY_DESC of nothing) so that the ring does
@@ -30,6 +36,7 @@
 
 #include <sys/uio.h>
 
+#include <endian.h>
 #include <errno.h>
 #include <net/if.h>
 #include <string.h>
@@ -52,6 +59,8 @@
 #define VIONET_FRAME_MAX	(65536 + 256)	/* a TSO frame, headers */
 #define VIONET_BUF		(VIONET_HDR_MAX + VIONET_FRAME_MAX + 1)
 #define VIONET_DRAIN_MAX	(2 * VIONET_NUM)	/* frames a wakeup */
+#define VIONET_LOG_BURST	5	/* lines about bad headers... */
+#define VIONET_LOG_PERIOD	60	/* ...in so many seconds */
 #define VIONET_FEATURES							\
 	(1U << VIRTIO_NET_F_CSUM | 1U << VIRTIO_NET_F_GUEST_CSUM |	\
 	1U << VIRTIO_NET_F_MAC | 1U << VIRTIO_NET_F_GUEST_TSO4 |	\
@@ -73,8 +82,10 @@ struct vionet {
 	unsigned int	 vn_hdrlen;
 	size_t		 vn_rxlen;	/* of the frame for the card; 0: none */
 	uint64_t	 vn_drops;	/* frames dropped, both ways */
+	uint64_t	 vn_baddrops;	/* of these, headers not allowed */
+	struct lograte	 vn_lograte;	/* of these */
 	char		 vn_rx[VIONET_BUF];	/* from the tap, for the card */
-	char		 vn_tx[VIONET_BUF];	/* from the card, for the tap */
+	char		 vn_tx[VIONET_BUF];	/* from the card; zero between */
 };
 
 static void	vionet_init(struct card *);
@@ -94,6 +105,7 @@ static void	vionet_to_card(struct card *);
 static int	vionet_read(struct card *);
 static int	vionet_deliver(struct card *);
 static void	vionet_drop(struct card *, const char *, size_t);
+static void	vionet_baddrop(struct card *, size_t);
 
 const struct backend vionet_backend = {
 	.b_name = "net",
@@ -139,7 +151,7 @@ vionet_offloads(uint32_t features)
  * (len bytes at least 10): it asks only for what the card accepted.
  */
 int
-vionet_hdr_ok(const uint8_t *hdr, size_t len, uint32_t features)
+vionet_rxhdr_ok(const uint8_t *hdr, size_t len, uint32_t features)
 {
 	struct virtio_net_hdr h;
 
@@ -159,6 +171,52 @@ vionet_hdr_ok(const uint8_t *hdr, size_t len, uint32_t features)
 	default:
 		return (0);
 	}
+}
+
+/*
+ * Whether the card may send the frame of len bytes at frame, its header
+ * first, to the host with the features it accepted of those micd
+ * offered.  Only NEEDS_CSUM, with CSUM, and a checksum field inside the
+ * packet; no GSO, or TCP over IPv4 or IPv6 with HOST_TSO4 or HOST_TSO6,
+ * ECN only with HOST_ECN, a checksum to fill in and a segment size; the
+ * headers' length inside the packet.
+ */
+int
+vionet_txhdr_ok(const uint8_t *frame, size_t len, uint32_t features)
+{
+	struct virtio_net_hdr h;
+	size_t plen;
+	unsigned int need;
+
+	if (len < vionet_hdrlen(features))
+		return (0);
+	plen = len - vionet_hdrlen(features);
+	memcpy(&h, frame, sizeof(h));
+	if ((h.flags & ~VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0 ||
+	    le16toh(h.hdr_len) > plen)
+		return (0);
+	if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0 &&
+	    ((features & 1U << VIRTIO_NET_F_CSUM) == 0 ||
+	    (size_t)le16toh(h.csum_start) + le16toh(h.csum_offset) + 2 > plen))
+		return (0);
+	if (h.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return (1);
+	if ((h.gso_type & VIRTIO_NET_HDR_GSO_ECN) != 0 &&
+	    (features & 1U << VIRTIO_NET_F_HOST_ECN) == 0)
+		return (0);
+	switch (h.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		need = VIRTIO_NET_F_HOST_TSO4;
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		need = VIRTIO_NET_F_HOST_TSO6;
+		break;
+	default:
+		return (0);
+	}
+	return ((features & 1U << need) != 0 &&
+	    (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) != 0 &&
+	    le16toh(h.gso_size) != 0);
 }
 
 /* The card process starts: the tap, up with the host's address. */
@@ -351,7 +409,10 @@ vionet_tapio(struct card *c, int fd, short revents, void *arg)
 	vionet_events(c);
 }
 
-/* Drain the card's transmitq into the tap. */
+/*
+ * Drain the card's transmitq into the tap.  vn_tx is all zeros between
+ * frames (a copy that failed may have filled any of it).
+ */
 static void
 vionet_from_card(struct card *c)
 {
@@ -363,9 +424,14 @@ vionet_from_card(struct card *c)
 		iov.iov_base = vionet.vn_tx;
 		iov.iov_len = sizeof(vionet.vn_tx);
 		if (vio_copy(&vionet.vn_vio, VIONET_TX, &iov, 1, 1, &len) ==
-		    -1 || len == 0)
+		    -1) {
+			memset(vionet.vn_tx, 0, sizeof(vionet.vn_tx));
+			return;
+		}
+		if (len == 0)
 			return;
 		vionet_put(c, len);
+		memset(vionet.vn_tx, 0, len);
 	}
 }
 
@@ -381,6 +447,11 @@ vionet_put(struct card *c, size_t len)
 	}
 	if (len < vionet.vn_hdrlen + ETH_HLEN) {
 		vionet_drop(c, "from the card: too short", len);
+		return;
+	}
+	if (!vionet_txhdr_ok((const uint8_t *)vionet.vn_tx, len,
+	    vionet.vn_features)) {
+		vionet_baddrop(c, len);
 		return;
 	}
 	while ((n = write(vionet.vn_tap, vionet.vn_tx, len)) == -1 &&
@@ -430,7 +501,7 @@ vionet_read(struct card *c)
 			    (size_t)n);
 		else if ((size_t)n < vionet.vn_hdrlen + ETH_HLEN)
 			vionet_drop(c, "for the card: too short", (size_t)n);
-		else if (!vionet_hdr_ok((uint8_t *)vionet.vn_rx, (size_t)n,
+		else if (!vionet_rxhdr_ok((uint8_t *)vionet.vn_rx, (size_t)n,
 		    vionet.vn_features))
 			vionet_drop(c, "for the card: offloads it refused",
 			    (size_t)n);
@@ -482,4 +553,23 @@ vionet_drop(struct card *c, const char *why, size_t len)
 	vionet.vn_drops++;
 	log_debug("%s: net: frame of %zu bytes dropped (%s), %llu in all",
 	    c->c_name, len, why, (unsigned long long)vionet.vn_drops);
+}
+
+/* A frame of the card whose header its features do not allow. */
+static void
+vionet_baddrop(struct card *c, size_t len)
+{
+	int rate;
+
+	vionet_drop(c, "from the card: header not allowed", len);
+	vionet.vn_baddrops++;
+	rate = log_rate(&vionet.vn_lograte, VIONET_LOG_BURST,
+	    VIONET_LOG_PERIOD);
+	if (rate == 1)
+		log_warnx("%s: net: frame header not allowed by the negotiated "
+		    "features (%llu dropped)", c->c_name,
+		    (unsigned long long)vionet.vn_baddrops);
+	else if (rate == -1)
+		log_warnx("%s: net: more frame headers not allowed, not logged "
+		    "for %d seconds", c->c_name, VIONET_LOG_PERIOD);
 }

@@ -836,8 +836,8 @@ config_errors_body()
 atf_test_case log
 log_head()
 {
-	atf_set descr "log prints the card's log file from debugfs" \
-	    "(MIC_DEBUGFS_ROOT) as it is"
+	atf_set descr "log -r prints the card's log file from debugfs" \
+	    "(MIC_DEBUGFS_ROOT) as it is; text comes out the same without -r"
 }
 log_body()
 {
@@ -853,11 +853,45 @@ log_body()
 	    >debug/mic_host/mic3/log
 	atf_check -o file:debug/mic_host/mic0/log "$MICCTL" log mic0
 	atf_check -o file:debug/mic_host/mic3/log "$MICCTL" log mic3
+	atf_check -o file:debug/mic_host/mic0/log "$MICCTL" log -r mic0
 	dd if=/dev/urandom of=debug/mic_host/mic0/log bs=1024 count=200 \
 	    2>/dev/null
-	atf_check -o file:debug/mic_host/mic0/log "$MICCTL" log mic0
+	atf_check -o file:debug/mic_host/mic0/log "$MICCTL" log -r mic0
 	: >debug/mic_host/mic0/log
 	atf_check -o empty "$MICCTL" log mic0
+	atf_check -o empty "$MICCTL" log -r mic0
+}
+
+atf_test_case log_vis
+log_vis_head()
+{
+	atf_set descr "log encodes every byte but printable ASCII, newline" \
+	    "and tab as a backslash and three octal digits (a backslash as" \
+	    "two), so that the card's escape sequences never reach the" \
+	    "terminal; -r leaves them as they are"
+}
+log_vis_body()
+{
+	setup
+	mkcard mic0 vmic ?? online nop
+	mkdir -p debug/mic_host/mic0
+	MIC_DEBUGFS_ROOT=$(pwd)/debug
+	export MIC_DEBUGFS_ROOT
+	# ESC [2J (clear the screen), BEL, 0xff, CR, DEL, NUL, 0x80, a
+	# backslash, a tab and newlines.
+	printf 'ok\033[2Jclear\007bell\377ff\r\177\000\200 a\\b\tc\nend\n' \
+	    >debug/mic_host/mic0/log
+	printf '%s\n' 'ok\033[2Jclear\007bell\377ff\015\177\000\200 a\\b	c' \
+	    'end' >expected
+	atf_check -o file:expected "$MICCTL" log mic0
+	atf_check -o file:debug/mic_host/mic0/log "$MICCTL" log -r mic0
+	# Nothing but printable ASCII, newlines and tabs, whatever the ring
+	# holds.
+	dd if=/dev/urandom of=debug/mic_host/mic0/log bs=1024 count=200 \
+	    2>/dev/null
+	"$MICCTL" log mic0 >out || atf_fail "log failed"
+	atf_check -s exit:1 env LC_ALL=C grep -q "$(printf '[^\t -~]')" out
+	atf_check test "$(wc -c <out)" -gt 204800
 }
 
 atf_test_case log_errors
@@ -875,9 +909,12 @@ log_errors_body()
 	echo hello >debug/mic_host/mic0/log
 	MIC_DEBUGFS_ROOT=$(pwd)/debug
 	export MIC_DEBUGFS_ROOT
-	atf_check -s exit:2 -e inline:"usage: micctl log mic\n" "$MICCTL" log
-	atf_check -s exit:2 -e inline:"usage: micctl log mic\n" \
+	atf_check -s exit:2 -e inline:"usage: micctl log [-r] mic\n" \
+	    "$MICCTL" log
+	atf_check -s exit:2 -e inline:"usage: micctl log [-r] mic\n" \
 	    "$MICCTL" log mic0 mic1
+	atf_check -s exit:2 -e match:'^micctl: log: unknown option "-x"$' \
+	    -e match:'^usage: micctl log \[-r\] mic$' "$MICCTL" log -x mic0
 	atf_check -s exit:2 -e match:'^micctl: log: invalid card name "foo"$' \
 	    "$MICCTL" log foo
 	atf_check -s exit:1 -e inline:"micctl: mic7: no such card\n" \
@@ -933,5 +970,6 @@ atf_init_test_cases()
 	atf_add_test_case config_set
 	atf_add_test_case config_errors
 	atf_add_test_case log
+	atf_add_test_case log_vis
 	atf_add_test_case log_errors
 }

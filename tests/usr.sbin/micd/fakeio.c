@@ -76,10 +76,33 @@ vio_isopen(const struct vio *v)
 void
 card_tx(const void *p, size_t len)
 {
+	card_tx_back(p, len, 0);
+}
+
+/*
+ * The same, with wlen writable bytes after them, where micd's bytes go
+ * into fakecard.back.
+ */
+void
+card_tx_back(const void *p, size_t len, size_t wlen)
+{
 	ATF_REQUIRE(fakecard.txtail < FAKEIO_CHAINS);
-	ATF_REQUIRE((fakecard.tx[fakecard.txtail] = malloc(len)) != NULL);
+	ATF_REQUIRE((fakecard.tx[fakecard.txtail] = malloc(len + 1)) != NULL);
 	memcpy(fakecard.tx[fakecard.txtail], p, len);
+	fakecard.txwlen[fakecard.txtail] = wlen;
 	fakecard.txlen[fakecard.txtail++] = len;
+}
+
+/* The first byte micd wrote into a transmit chain that is not zero. */
+size_t
+card_back_nonzero(void)
+{
+	size_t i;
+
+	for (i = 0; i < fakecard.backlen; i++)
+		if (fakecard.back[i] != 0)
+			break;
+	return (i);
 }
 
 /* The card posts a receive buffer of len bytes. */
@@ -104,14 +127,39 @@ fake_scatter(const char *p, size_t len, struct iovec *iov, size_t iovcnt)
 	return (done);
 }
 
+/* Copy from iov, past its first skip bytes, into p: the bytes copied. */
+static size_t
+fake_gather(char *p, size_t len, const struct iovec *iov, size_t iovcnt,
+    size_t skip)
+{
+	size_t i, n, done;
+
+	for (i = done = 0; i < iovcnt && done < len; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		n = iov[i].iov_len - skip;
+		if (n > len - done)
+			n = len - done;
+		memcpy(p + done, (const char *)iov[i].iov_base + skip, n);
+		done += n;
+		skip = 0;
+	}
+	return (done);
+}
+
 /*
- * COPY_DESC: ring 1 gives the card's chains whole; on ring 0 a copy of
+ * COPY_DESC: ring 1 gives the card's chains whole (then takes what
+ * follows in the iovecs into its writable bytes, if it has any); on ring 0 a copy of
  * nothing holds the next receive buffer, anything else fills it.
  */
 int
 vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
     int update, size_t *lenp)
 {
+	size_t w;
+
 	*lenp = 0;
 	ATF_REQUIRE(v->v_fd != -1);
 	ATF_REQUIRE(fakecard.iovmax == 0 || iovcnt <= fakecard.iovmax);
@@ -121,6 +169,12 @@ vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
 			return (0);
 		*lenp = fake_scatter(fakecard.tx[fakecard.txhead],
 		    fakecard.txlen[fakecard.txhead], iov, iovcnt);
+		w = fakecard.txwlen[fakecard.txhead];
+		ATF_REQUIRE(fakecard.backlen + w <= FAKEIO_BACK);
+		w = fake_gather(fakecard.back + fakecard.backlen, w, iov,
+		    iovcnt, *lenp);
+		fakecard.backlen += w;
+		*lenp += w;
 		free(fakecard.tx[fakecard.txhead++]);
 		return (0);
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vio.c without a kernel: the descriptor block that ADD_DEVICE gets, what
- * each COPY_DESC failure means, and the failures of adding a device when
- * /dev/micN is missing or is not the driver's.
+ * each COPY_DESC failure means, the failures of adding a device when
+ * /dev/micN is missing or is not the driver's, and the ring peek over a
+ * ring in memory, whose indices the card may forge.
  */
 
 #include <sys/stat.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/virtio_ring.h>
 
 #include <atf-c.h>
 
@@ -177,11 +180,88 @@ ATF_TC_BODY(open_fails, tc)
 	vio_close(&v, "removed");		/* harmless */
 }
 
+/* A ring of 8 entries in memory, as the mapping shows it. */
+#define PEEK_NUM	8
+#define PEEK_AVAIL	(16 * PEEK_NUM)
+#define PEEK_USED	4096
+#define PEEK_TRAILER	(4096 + 6 + 8 * PEEK_NUM)
+
+static void
+peek_put16(uint8_t *p, unsigned int v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* Descriptor i: len bytes, writable or not, then next if next >= 0. */
+static void
+peek_desc(uint8_t *ring, unsigned int i, uint32_t len, int write, int next)
+{
+	uint8_t *d = ring + 16 * i;
+
+	memset(d, 0, 16);
+	peek_put16(d + 8, len & 0xffff);
+	peek_put16(d + 10, len >> 16);
+	peek_put16(d + 12, (write ? VRING_DESC_F_WRITE : 0) |
+	    (next >= 0 ? VRING_DESC_F_NEXT : 0));
+	peek_put16(d + 14, next >= 0 ? (unsigned int)next : 0);
+}
+
+ATF_TC(peek_forged);
+ATF_TC_HEAD(peek_forged, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "vio_peek() reads the chain the "
+	    "ring's indices point at: with the trailer's avail_idx and the "
+	    "used index the card forged, another chain than the next "
+	    "available one, which is why micd takes its lengths as advice");
+}
+ATF_TC_BODY(peek_forged, tc)
+{
+	static const uint8_t feat[4];
+	struct vio v;
+	struct card c;
+	struct vio_chain ch;
+	uint8_t *map, *ring;
+
+	init(&v, &c);
+	ATF_REQUIRE(vio_desc(&v, 2, 1, PEEK_NUM, feat, sizeof(feat), NULL,
+	    0) == 0);
+	ATF_REQUIRE((map = calloc(1, MIC_DP_SIZE +
+	    mic_vring_map_size(PEEK_NUM))) != NULL);
+	v.v_map = map;
+	ring = map + MIC_DP_SIZE;
+	/* Slot 0, published: one writable buffer.  Slot 1: a read. */
+	peek_desc(ring, 0, 529, 1, -1);
+	peek_desc(ring, 5, 16, 0, 6);
+	peek_desc(ring, 6, 512, 1, 7);
+	peek_desc(ring, 7, 1, 1, -1);
+	peek_put16(ring + PEEK_AVAIL + 4, 0);
+	peek_put16(ring + PEEK_AVAIL + 6, 5);
+	ATF_CHECK_EQ(vio_peek(&v, 0, &ch), 0);		/* nothing yet */
+	peek_put16(ring + PEEK_AVAIL + 2, 1);
+	ATF_REQUIRE_EQ(vio_peek(&v, 0, &ch), 1);
+	ATF_CHECK_EQ(ch.vc_rlen, 0);
+	ATF_CHECK_EQ(ch.vc_wlen, 529);
+	ATF_CHECK_EQ(ch.vc_ndesc, 1);
+	/* Taken 2, completed 1: slot 1 looks in progress. */
+	peek_put16(ring + PEEK_TRAILER, 2);
+	peek_put16(ring + PEEK_USED + 2, 1);
+	ATF_REQUIRE_EQ(vio_peek(&v, 0, &ch), 1);
+	ATF_CHECK_EQ(ch.vc_rlen, 16);
+	ATF_CHECK_EQ(ch.vc_wlen, 513);
+	ATF_CHECK_EQ(ch.vc_ndesc, 3);
+	/* A loop never ends the walk: the peek gives up. */
+	peek_desc(ring, 7, 1, 1, 5);
+	ATF_CHECK_EQ(vio_peek(&v, 0, &ch), -1);
+	free(map);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, desc);
 	ATF_TP_ADD_TC(tp, desc_limits);
 	ATF_TP_ADD_TC(tp, fate);
 	ATF_TP_ADD_TC(tp, open_fails);
+	ATF_TP_ADD_TC(tp, peek_forged);
 	return (atf_no_error());
 }

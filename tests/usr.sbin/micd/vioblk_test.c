@@ -3,10 +3,12 @@
  * vioblk.c: the request checks, the iovec layouts and the serial as pure
  * functions; then the backend whole over a fake host.  The fake's vio_*()
  * keep the ring in memory, peek at it (vio_peek()) and play COPY_DESC over
- * it as ABI.md and protocol.md describe it: one cursor through the
- * iovecs, the chain's readable bytes first, completion on update_used.  The "card" writes
+ * it as the host does: one cursor through the iovecs, the chain's
+ * readable bytes first, completion on update_used.  The "card" writes
  * chains into that ring, with buffers in an array standing for its memory,
- * and the disks are image files in the work directory.
+ * and the disks are image files in the work directory.  The card can also
+ * make the peek see other lengths than the chain the host takes, as one
+ * that forges the ring's indices does.
  */
 
 #include <sys/mman.h>
@@ -59,6 +61,8 @@ static struct {
 	uint16_t	 f_avail;
 	uint32_t	 f_lastlen;	/* of the last used entry */
 	int		 f_completed;
+	const struct vio_chain *f_lie;	/* what the peek sees; NULL: the truth */
+	uint64_t	 f_copied;	/* bytes COPY_DESC moved, both ways */
 } fake;
 
 static struct card	card;
@@ -129,6 +133,10 @@ vio_open(struct vio *v)
 	v->v_map = fake.f_map;
 	fake.f_vio = v;
 	fake.f_opens++;
+	/* A new device: its ring starts empty. */
+	fake.f_last = fake.f_avail;
+	fake.f_busy = 0;
+	fake.f_lie = NULL;
 	return (0);
 }
 
@@ -183,6 +191,10 @@ vio_peek(const struct vio *v, unsigned int r, struct vio_chain *ch)
 		return (0);
 	if (!fake.f_busy)
 		fake.f_n = fake_walk();
+	if (fake.f_lie != NULL) {
+		*ch = *fake.f_lie;
+		return (1);
+	}
 	memset(ch, 0, sizeof(*ch));
 	for (i = 0; i < fake.f_n; i++) {
 		if (fake.f_chain[i].s_write)
@@ -251,6 +263,7 @@ vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
 		ioff += k;
 		*lenp += k;
 	}
+	fake.f_copied += *lenp;
 	if (update && (*lenp > 0 || fake.f_cur == fake.f_n)) {
 		put32(RING + USED + 4 + 8 * (fake.f_used % 128), fake.f_head);
 		put32(RING + USED + 8 + 8 * (fake.f_used % 128),
@@ -260,6 +273,7 @@ vio_copy(struct vio *v, unsigned int r, struct iovec *iov, size_t iovcnt,
 		fake.f_busy = 0;
 		fake.f_lastlen = fake.f_written;
 		fake.f_completed++;
+		fake.f_lie = NULL;
 	}
 	return (0);
 }
@@ -620,6 +634,198 @@ ATF_TC_BODY(bad, tc)
 	vioblk_backend.b_stop(&card);
 }
 
+#define PAT	0xa5		/* what micd must never send the card */
+#define BIG	(512 * 1024)	/* a segment of the big chains */
+
+/*
+ * Fill the stack below the caller with the pattern, as a call of the
+ * backend from the same caller will find it.
+ */
+static void __attribute__((__noinline__))
+stack_fill(void)
+{
+	char buf[128 * 1024];
+
+	memset(buf, PAT, sizeof(buf));
+	__asm__ __volatile__("" : : "r"(buf) : "memory");
+}
+
+/* Post the chain and serve it over a stack full of the pattern. */
+static void
+card_try(const struct seg *s, unsigned int n, const struct vio_chain *lie)
+{
+	card_post(s, n);
+	fake.f_lie = lie;
+	ATF_REQUIRE(fake.f_vio != NULL && fake.f_vio->v_fd != -1);
+	stack_fill();
+	fake.f_vio->v_ready(fake.f_vio);
+}
+
+/* The card's memory holds no byte of the pattern; then it is cleared. */
+static void
+card_clean(const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < FAKE_MEM; i++)
+		if (fake.f_mem[i] == PAT)
+			break;
+	ATF_CHECK_MSG(i == FAKE_MEM, "%s: the card got the pattern at %#zx",
+	    what, i);
+	memset(fake.f_mem, 0, FAKE_MEM);
+}
+
+/* An image of sectors sectors of the byte b, sector 0 of the byte b0. */
+static void
+image_fill(const char *path, size_t sectors, int b0, int b)
+{
+	char *p;
+	int fd;
+
+	ATF_REQUIRE((p = malloc(sectors * 512)) != NULL);
+	memset(p, b, sectors * 512);
+	memset(p, b0, 512);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ATF_REQUIRE(fd != -1);
+	ATF_REQUIRE_EQ(write(fd, p, sectors * 512), (ssize_t)(sectors * 512));
+	(void)close(fd);
+	free(p);
+}
+
+/* A read of VIOBLK_DATA_MAX bytes at sector 1: 16 segments of BIG. */
+static unsigned int
+big_read(struct seg *s)
+{
+	unsigned int i;
+
+	s[0] = (struct seg){ 0, 16, 0 };
+	for (i = 1; i <= VIOBLK_DATA_MAX / BIG; i++)
+		s[i] = (struct seg){ DATA, BIG, 1 };
+	s[i++] = (struct seg){ ST, 1, 1 };
+	return (i);
+}
+
+ATF_TC(stale);
+ATF_TC_HEAD(stale, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "whatever chain the card makes the "
+	    "peek see, micd sends it only bytes written for its request: not "
+	    "its stack (the header buffer), not the data of an earlier "
+	    "request, not bytes the card wrote into the zeros micd sends");
+}
+ATF_TC_BODY(stale, tc)
+{
+	static struct seg s[VIOBLK_NUM];
+	const struct seg nodata[] = { { DATA, 600, 1 } };
+	const struct seg half[] = { { 0, 8, 0 }, { DATA, 600, 1 } };
+	const struct seg fill[] = { { 0, 16, 0 }, { DATA, 513, 0 } };
+	const struct seg past[] = { { 0, 16, 0 }, { DATA, 512, 1 },
+		{ ST, 1, 1 } };
+	const struct vio_chain rd = { 16, 513, 2 }, wr = { 16 + 512, 1, 2 },
+	    shorthdr = { 8, 100, 2 };
+	static const char *const disk[] = { "p.img" };
+	int done;
+
+	/* Sector 0 holds 0x11, the rest the pattern. */
+	image_fill("p.img", 1 + VIOBLK_DATA_MAX / 512 + 1, 0x11, PAT);
+	setup(disk, NULL, 1);
+	ATF_REQUIRE_EQ(vioblk_backend.b_start(&card), 0);
+	/* The pattern fills micd's data buffer... */
+	card_hdr(VIRTIO_BLK_T_IN, 1);
+	ATF_CHECK_EQ(card_run(s, big_read(s)), VIRTIO_BLK_S_OK);
+	ATF_CHECK_EQ(fake.f_mem[DATA], PAT);
+	memset(fake.f_mem, 0, FAKE_MEM);
+	/*
+	 * ...and its zeros: a refused read whose peek shows a header and
+	 * writable bytes, while the chain has the pattern there to read.
+	 */
+	card_hdr(VIRTIO_BLK_T_IN, 1ULL << 40);
+	memset(fake.f_mem + DATA, PAT, 513);
+	done = fake.f_completed;
+	card_try(fill, 2, &rd);
+	ATF_CHECK_EQ(fake.f_completed, done + 1);
+	memset(fake.f_mem, 0, FAKE_MEM);
+
+	/* A header and a read to the peek; no header, no data, in the ring. */
+	card_try(nodata, 1, &rd);
+	card_clean("a read with no header");
+	/* A write to the peek; half a header, then writable bytes. */
+	put32(fake.f_mem, VIRTIO_BLK_T_OUT);
+	card_try(half, 2, &wr);
+	card_clean("a write with half a header");
+	/* A short header to the peek; writable bytes only. */
+	card_try(nodata, 1, &shorthdr);
+	card_clean("a short header");
+	/* An honest request refused: zeros, then the status. */
+	card_hdr(VIRTIO_BLK_T_IN, 1ULL << 40);
+	ATF_CHECK_EQ(card_run(past, 3), VIRTIO_BLK_S_IOERR);
+	card_clean("a refused read");
+	ATF_CHECK_EQ(fake.f_closes, 0);
+	vioblk_backend.b_stop(&card);
+}
+
+ATF_TC(toolong);
+ATF_TC_HEAD(toolong, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a chain longer than the segments "
+	    "micd offers is not walked: the disk is added again, nothing is "
+	    "copied; a request of the full size is served; a chain longer "
+	    "than its peek costs no more than the peek's lengths");
+}
+ATF_TC_BODY(toolong, tc)
+{
+	static struct seg s[VIOBLK_NUM];
+	const struct seg rd[] = { { 0, 16, 0 }, { DATA, 512, 1 },
+		{ ST, 1, 1 } };
+	const struct vio_chain small = { 16, 513, 3 };
+	unsigned int i, n;
+
+	image("a.img", 2 * VIOBLK_DATA_MAX);
+	setup(one, NULL, 1);
+	ATF_REQUIRE_EQ(vioblk_backend.b_start(&card), 0);
+	/* The most micd offers: served. */
+	card_hdr(VIRTIO_BLK_T_IN, 0);
+	ATF_CHECK_EQ(card_run(s, big_read(s)), VIRTIO_BLK_S_OK);
+	/* One segment more to write into: the disk comes back, unwalked. */
+	n = big_read(s);
+	s[n - 1] = (struct seg){ DATA, BIG, 1 };
+	s[n++] = (struct seg){ ST, 1, 1 };
+	fake.f_copied = 0;
+	card_hdr(VIRTIO_BLK_T_IN, 0);
+	card_try(s, n, NULL);
+	ATF_CHECK_EQ(fake.f_copied, 0);
+	ATF_CHECK_EQ(fake.f_closes, 1);
+	ATF_CHECK_EQ(fake.f_opens, 2);
+	/* The same to read from: a write of 126 segments of BIG. */
+	n = 0;
+	s[n++] = (struct seg){ 0, 16, 0 };
+	for (i = 0; i < VIOBLK_SEG_MAX; i++)
+		s[n++] = (struct seg){ DATA, BIG, 0 };
+	s[n++] = (struct seg){ ST, 1, 1 };
+	card_hdr(VIRTIO_BLK_T_OUT, 0);
+	card_try(s, n, NULL);
+	ATF_CHECK_EQ(fake.f_copied, 0);
+	ATF_CHECK_EQ(fake.f_closes, 2);
+	ATF_CHECK_EQ(fake.f_opens, 3);
+	/* The added disk serves requests. */
+	card_hdr(VIRTIO_BLK_T_IN, 0);
+	ATF_CHECK_EQ(card_run(rd, 3), VIRTIO_BLK_S_OK);
+	/* A peek of a small read over a chain of 63 MiB to write into. */
+	n = 0;
+	s[n++] = (struct seg){ 0, 16, 0 };
+	for (i = 0; i < VIOBLK_SEG_MAX; i++)
+		s[n++] = (struct seg){ DATA, BIG, 1 };
+	s[n++] = (struct seg){ ST, 1, 1 };
+	fake.f_copied = 0;
+	i = (unsigned int)fake.f_completed;
+	card_hdr(VIRTIO_BLK_T_IN, 0);
+	card_try(s, n, &small);
+	ATF_CHECK_EQ(fake.f_completed, (int)i + 1);
+	ATF_CHECK_EQ(fake.f_copied, 16 + 512 + 1);
+	ATF_CHECK_EQ(fake.f_closes, 2);
+	vioblk_backend.b_stop(&card);
+}
+
 ATF_TC(config);
 ATF_TC_HEAD(config, tc)
 {
@@ -676,5 +882,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, rw);
 	ATF_TP_ADD_TC(tp, bad);
 	ATF_TP_ADD_TC(tp, config);
+	ATF_TP_ADD_TC(tp, stale);
+	ATF_TP_ADD_TC(tp, toolong);
 	return (atf_no_error());
 }

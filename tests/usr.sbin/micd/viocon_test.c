@@ -377,6 +377,30 @@ ATF_TC_BODY(stopped, tc)
 	(void)close(fd);
 }
 
+ATF_TC(stale);
+ATF_TC_HEAD(stale, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a transmit chain with writable "
+	    "buffers after its text gets zeros there, never the card's "
+	    "earlier output");
+}
+ATF_TC_BODY(stale, tc)
+{
+	static char pat[60000];
+	size_t i;
+
+	start(NULL);
+	memset(pat, 0xa5, sizeof(pat));
+	card_tx(pat, sizeof(pat));
+	card_tx_back("x", 1, 50000);
+	card_tx_back("", 0, 10000);
+	ready();
+	ATF_REQUIRE_EQ(fakecard.backlen, 60000);
+	i = card_back_nonzero();
+	ATF_CHECK_EQ_MSG(i, fakecard.backlen, "byte %zu is not zero", i);
+	viocon_backend.b_exit(&card);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, pty);
@@ -385,5 +409,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, input_full);
 	ATF_TP_ADD_TC(tp, unread);
 	ATF_TP_ADD_TC(tp, stopped);
+	ATF_TP_ADD_TC(tp, stale);
 	return (atf_no_error());
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,33 @@ frame(char *buf, uint8_t flags, uint8_t gso, size_t len, int seed)
 }
 
 /*
+ * A frame from the card: a header of flags, gso type and size, checksum
+ * start and offset, headers' length; then len bytes of data.
+ */
+static size_t
+txframe(char *buf, uint8_t flags, uint8_t gso, uint16_t gsosize,
+    uint16_t cstart, uint16_t coff, uint16_t hdrlen, size_t len)
+{
+	struct virtio_net_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.flags = flags;
+	h.gso_type = gso;
+	h.gso_size = gsosize;
+	h.csum_start = cstart;
+	h.csum_offset = coff;
+	h.hdr_len = hdrlen;
+	memcpy(buf, &h, sizeof(h));
+	memset(buf + sizeof(h), 0x42, len);
+	return (sizeof(h) + len);
+}
+
+#define CSUM	VIRTIO_NET_HDR_F_NEEDS_CSUM
+#define TSO4	VIRTIO_NET_HDR_GSO_TCPV4
+#define TSO6	VIRTIO_NET_HDR_GSO_TCPV6
+#define ECN	VIRTIO_NET_HDR_GSO_ECN
+
+/*
  * Serve as the poll loop would (level-triggered) until idle: the device
  * while it has a transmit chain or a receive chain micd does not hold,
  * the tap while it is readable and polled.  No busy loop.
@@ -249,21 +277,21 @@ ATF_TC_BODY(decisions, tc)
 	    F(GUEST_TSO6) | F(HOST_TSO4) | F(CSUM)),
 	    TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6);
 	memset(h, 0, sizeof(h));
-	ATF_CHECK(vionet_hdr_ok(h, 10, 0));
-	ATF_CHECK(!vionet_hdr_ok(h, 9, 0));
+	ATF_CHECK(vionet_rxhdr_ok(h, 10, 0));
+	ATF_CHECK(!vionet_rxhdr_ok(h, 9, 0));
 	h[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	ATF_CHECK(!vionet_hdr_ok(h, 10, 0));
-	ATF_CHECK(vionet_hdr_ok(h, 10, F(GUEST_CSUM)));
+	ATF_CHECK(!vionet_rxhdr_ok(h, 10, 0));
+	ATF_CHECK(vionet_rxhdr_ok(h, 10, F(GUEST_CSUM)));
 	h[1] = VIRTIO_NET_HDR_GSO_TCPV4;
-	ATF_CHECK(!vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO6)));
-	ATF_CHECK(vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO4)));
+	ATF_CHECK(!vionet_rxhdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO6)));
+	ATF_CHECK(vionet_rxhdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO4)));
 	h[1] = VIRTIO_NET_HDR_GSO_TCPV6;
-	ATF_CHECK(!vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO4)));
-	ATF_CHECK(vionet_hdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO6)));
+	ATF_CHECK(!vionet_rxhdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO4)));
+	ATF_CHECK(vionet_rxhdr_ok(h, 10, F(GUEST_CSUM) | F(GUEST_TSO6)));
 	h[1] = VIRTIO_NET_HDR_GSO_UDP;
-	ATF_CHECK(!vionet_hdr_ok(h, 10, 0xffffffffU));
+	ATF_CHECK(!vionet_rxhdr_ok(h, 10, 0xffffffffU));
 	h[1] = VIRTIO_NET_HDR_GSO_TCPV4 | VIRTIO_NET_HDR_GSO_ECN;
-	ATF_CHECK(!vionet_hdr_ok(h, 10, 0xffffffffU));
+	ATF_CHECK(!vionet_rxhdr_ok(h, 10, 0xffffffffU));
 }
 
 ATF_TC(device);
@@ -399,22 +427,20 @@ ATF_TC_BODY(from_card, tc)
 	static char big[12 + 65536 + 300];
 	size_t len[2];
 
-	start(0);
+	start(F(CSUM) | F(HOST_TSO4));
 	len[0] = frame(buf, 0, 0, 60, 3);
 	card_tx(buf, len[0]);
 	card_tx(buf, 10 + 13);
 	memset(big, 0, sizeof(big));
 	card_tx(big, sizeof(big));
-	len[1] = frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
-	    VIRTIO_NET_HDR_GSO_TCPV4, 65536, 4);
+	len[1] = txframe(buf, CSUM, TSO4, 1448, 34, 16, 66, 65536);
 	card_tx(buf, len[1]);
 	serve();
 	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), (ssize_t)len[0]);
 	(void)frame(buf, 0, 0, 60, 3);
 	ATF_CHECK(memcmp(got, buf, len[0]) == 0);
 	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), (ssize_t)len[1]);
-	(void)frame(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
-	    VIRTIO_NET_HDR_GSO_TCPV4, 65536, 4);
+	(void)txframe(buf, CSUM, TSO4, 1448, 34, 16, 66, 65536);
 	ATF_CHECK(memcmp(got, buf, len[1]) == 0);
 	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), -1);
 	ATF_CHECK_EQ(errno, EAGAIN);
@@ -452,6 +478,153 @@ ATF_TC_BODY(no_device, tc)
 	stop();
 }
 
+
+/* Headers a card with these features may not send, and one it may. */
+static const struct {
+	uint8_t		flags, gso;
+	uint16_t	gsosize, cstart, coff, hdrlen;
+	size_t		len;
+	const char	*what;
+} badtx[] = {
+	{ CSUM, TSO6, 1448, 34, 16, 66, 3000, "TCPV6, not accepted" },
+	{ CSUM, VIRTIO_NET_HDR_GSO_UDP, 1448, 34, 6, 42, 3000, "UDP" },
+	{ CSUM, 5, 1448, 34, 16, 66, 3000, "an unknown GSO type" },
+	{ CSUM, TSO4 | ECN, 1448, 34, 16, 66, 3000, "ECN, not offered" },
+	{ CSUM, 0, 0, 1000, 16, 0, 1017, "csum_start past the end" },
+	{ CSUM, 0, 0, 34, 0xfff0, 0, 1000, "csum_offset past the end" },
+	{ CSUM, 0, 0, 0xffff, 0xffff, 0, 100, "csum overflowing 16 bits" },
+	{ 0, TSO4, 1448, 0, 0, 66, 3000, "TSO without a checksum" },
+	{ CSUM, TSO4, 0, 34, 16, 66, 3000, "TSO without a segment size" },
+	{ CSUM, TSO4, 1448, 34, 16, 3001, 3000, "hdr_len past the end" },
+	{ 0x80, 0, 0, 0, 0, 0, 100, "an unknown flag" },
+	{ VIRTIO_NET_HDR_F_DATA_VALID, 0, 0, 0, 0, 0, 100, "DATA_VALID" },
+};
+
+ATF_TC(txhdr);
+ATF_TC_HEAD(txhdr, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "the headers a card may send: offloads "
+	    "it was offered and accepted, a checksum field inside the packet, "
+	    "a segment size with GSO, the headers inside the packet");
+}
+ATF_TC_BODY(txhdr, tc)
+{
+	static char buf[FAKE_BUF];
+	const uint32_t f = F(CSUM) | F(HOST_TSO4);
+	size_t i, len;
+
+	for (i = 0; i < sizeof(badtx) / sizeof(badtx[0]); i++) {
+		len = txframe(buf, badtx[i].flags, badtx[i].gso,
+		    badtx[i].gsosize, badtx[i].cstart, badtx[i].coff,
+		    badtx[i].hdrlen, badtx[i].len);
+		ATF_CHECK_MSG(!vionet_txhdr_ok((uint8_t *)buf, len, f),
+		    "%s: allowed", badtx[i].what);
+		ATF_CHECK_MSG(!vionet_txhdr_ok((uint8_t *)buf, len,
+		    0xffffffffU & ~F(HOST_ECN) & ~F(HOST_TSO6) & ~F(HOST_UFO)),
+		    "%s: allowed with every other feature", badtx[i].what);
+	}
+	len = txframe(buf, 0, 0, 0, 0, 0, 0, 60);
+	ATF_CHECK(vionet_txhdr_ok((uint8_t *)buf, len, 0));
+	ATF_CHECK(!vionet_txhdr_ok((uint8_t *)buf, 9, 0));
+	len = txframe(buf, CSUM, 0, 0, 34, 16, 0, 52);
+	ATF_CHECK(vionet_txhdr_ok((uint8_t *)buf, len, F(CSUM)));
+	ATF_CHECK(!vionet_txhdr_ok((uint8_t *)buf, len, F(GUEST_CSUM)));
+	ATF_CHECK(!vionet_txhdr_ok((uint8_t *)buf, len - 1, F(CSUM)));
+	len = txframe(buf, CSUM, TSO4, 1448, 34, 16, 66, 65000);
+	ATF_CHECK(vionet_txhdr_ok((uint8_t *)buf, len, f));
+	ATF_CHECK(!vionet_txhdr_ok((uint8_t *)buf, len, F(CSUM) |
+	    F(HOST_TSO6)));
+	ATF_CHECK(!vionet_txhdr_ok((uint8_t *)buf, len, F(CSUM) |
+	    F(GUEST_TSO4)));
+	len = txframe(buf, CSUM, TSO6, 1428, 54, 16, 86, 65000);
+	ATF_CHECK(vionet_txhdr_ok((uint8_t *)buf, len, F(CSUM) |
+	    F(HOST_TSO6)));
+	len = txframe(buf, CSUM, TSO4 | ECN, 1448, 34, 16, 66, 3000);
+	ATF_CHECK(vionet_txhdr_ok((uint8_t *)buf, len, f | F(HOST_ECN)));
+}
+
+/* micd's log lines (stderr) go to the file "log" from now on. */
+static void
+log_to_file(void)
+{
+	int fd;
+
+	fd = open("log", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+	ATF_REQUIRE(fd != -1);
+	ATF_REQUIRE(dup2(fd, STDERR_FILENO) == STDERR_FILENO);
+	(void)close(fd);
+}
+
+ATF_TC(bad_header);
+ATF_TC_HEAD(bad_header, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a frame of the card whose header "
+	    "the negotiated features do not allow is dropped, counted and "
+	    "logged, and nothing of it reaches the tap; a TSO frame the card "
+	    "may send still does, header and all");
+}
+ATF_TC_BODY(bad_header, tc)
+{
+	static char buf[FAKE_BUF], got[FAKE_BUF];
+	size_t i, len, n;
+
+	log_to_file();
+	start(F(CSUM) | F(HOST_TSO4) | F(GUEST_CSUM));
+	n = sizeof(badtx) / sizeof(badtx[0]);
+	for (i = 0; i < n; i++) {
+		len = txframe(buf, badtx[i].flags, badtx[i].gso,
+		    badtx[i].gsosize, badtx[i].cstart, badtx[i].coff,
+		    badtx[i].hdrlen, badtx[i].len);
+		card_tx(buf, len);
+	}
+	len = txframe(buf, CSUM, TSO4, 1448, 34, 16, 66, 65000);
+	card_tx(buf, len);
+	serve();
+	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), (ssize_t)len);
+	ATF_CHECK(memcmp(got, buf, len) == 0);
+	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), -1);
+	ATF_CHECK_EQ(errno, EAGAIN);
+	/* Before DRIVER_OK nothing is negotiated: no checksum offload. */
+	fake.f_status = 0;
+	len = txframe(buf, CSUM, 0, 0, 34, 16, 0, 52);
+	card_tx(buf, len);
+	serve();
+	ATF_CHECK_EQ(read(fake.f_host, got, sizeof(got)), -1);
+	stop();
+	ATF_CHECK(atf_utils_grep_file("^[^:]*: mic0: net: frame header not "
+	    "allowed by the negotiated features \\(1 dropped\\)$", "log"));
+	ATF_CHECK(atf_utils_grep_file("^[^:]*: mic0: net: frame header not "
+	    "allowed by the negotiated features \\(5 dropped\\)$", "log"));
+	ATF_CHECK(atf_utils_grep_file("^[^:]*: mic0: net: more frame headers "
+	    "not allowed, not logged for 60 seconds$", "log"));
+	ATF_CHECK(!atf_utils_grep_file("\\(6 dropped\\)", "log"));
+}
+
+ATF_TC(stale);
+ATF_TC_HEAD(stale, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a transmit chain with writable "
+	    "buffers after its frame gets zeros there, never an earlier "
+	    "frame");
+}
+ATF_TC_BODY(stale, tc)
+{
+	static char buf[FAKE_BUF];
+	size_t i, len;
+
+	start(0);
+	len = frame(buf, 0, 0, 0, 0);
+	memset(buf + len, 0xa5, 60000);
+	card_tx(buf, len + 60000);
+	len = frame(buf, 0, 0, 60, 1);
+	card_tx_back(buf, len, 65000);
+	serve();
+	ATF_REQUIRE_EQ(fakecard.backlen, 65000);
+	i = card_back_nonzero();
+	ATF_CHECK_EQ_MSG(i, fakecard.backlen, "byte %zu is not zero", i);
+	stop();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, decisions);
@@ -461,5 +634,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, too_large);
 	ATF_TP_ADD_TC(tp, from_card);
 	ATF_TP_ADD_TC(tp, no_device);
+	ATF_TP_ADD_TC(tp, txhdr);
+	ATF_TP_ADD_TC(tp, bad_header);
+	ATF_TP_ADD_TC(tp, stale);
 	return (atf_no_error());
 }

@@ -6,7 +6,10 @@
 # on a running card; and mic_badblk.ko (card-badblk.img), which sends the
 # malformed requests Linux never sends: each gets an error status, micd
 # logs one line each, and the image changes only where the good write
-# went.  The host script helpers (micd_start, con_do...) are those of the
+# went; and, beside a healthy second card, the forged cases of
+# mic_badblk.ko: the card shows micd's ring peek another chain than the
+# one the host takes, and gets back only what micd wrote for it.  The
+# host script helpers (micd_start, con_do...) are those of the
 # virtio tests (virtio.subr).
 
 VMIC_TOOLS="card-badblk.img"
@@ -169,8 +172,65 @@ EOF
 	    "^image: only sector 8 changed, to the pattern$"
 }
 
+vmic_case forged "two cards under micd, mic0 forging the indices micd's" \
+    "ring peek reads (the trailer's avail_idx, the used index) so that micd" \
+    "sees a read or a write while the host takes a buffer to write into:" \
+    "the card gets only what micd wrote for the request, and mic1's disk" \
+    "and console keep working"
+forged_body()
+{
+	virtio_script <<'EOF'
+cp $SHARE/card-badblk.img /lib/firmware/mic/badblk.image ||
+    fail "no card-badblk.img"
+dd if=/dev/urandom of=/tmp/bad.img bs=512 count=128 2>/dev/null
+dd if=/dev/zero of=/tmp/ok.img bs=512 count=128 2>/dev/null
+printf 'MIC1-DISK-MARKER' | dd of=/tmp/ok.img conv=notrunc 2>/dev/null
+micd_start <<'CONF'
+default {
+	boot on start yes
+}
+card mic0 {
+	ramdisk "mic/badblk.image"
+	cmdline "micemu.skip=virtio_blk"
+	disk "/tmp/bad.img"
+}
+card mic1 {
+	disk "/tmp/ok.img"
+}
+CONF
+waitstate mic0 online
+waitstate mic1 online
+badlog() {
+	micctl log mic0 >/tmp/log 2>/dev/null && grep -q "mic_badblk: done\|no answer" /tmp/log
+}
+waitfor 300 badlog || fail "mic_badblk did not finish: $(tail -n 20 /tmp/log)"
+grep -o "mic_badblk: forged.*" /tmp/log | sed "s/^/card: /"
+for c in forged_read forged_write; do
+	grep -q "mic_badblk: $c: reply as micd wrote it" /tmp/log ||
+	    fail "card: $c: $(grep -o "mic_badblk: $c: .*" /tmp/log)"
+	echo "card: $c: only what micd wrote"
+done
+grep -q "mic_badblk: done" /tmp/log || fail "card: not done"
+grep "mic0: disk0" /tmp/micd.log | sed "s/^/micd.log: /"
+con_open mic1
+con_login
+con_do 'dd if=/dev/vda bs=16 count=1 iflag=direct 2>/dev/null; echo'
+con_new "^MIC1-DISK-MARKER" || fail "mic1: no marker: $(tail -c 400 /tmp/mic1.out)"
+echo "mic1: disk and console still work"
+grep -q "mic1: .*broken\|mic1: disk0: request" /tmp/micd.log && fail "mic1 touched"
+expect mic0 state online
+expect mic1 state online
+micd_stop
+EOF
+	vmic_run -c 2
+	vmic_check "^card: forged_read: only what micd wrote$" \
+	    "^card: forged_write: only what micd wrote$" \
+	    "^mic1: disk and console still work$"
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case disk
 	atf_add_test_case badblk
+	atf_add_test_case forged
 }
