@@ -519,6 +519,17 @@ static u8 *mic_vdev_get_block(void __user *arg, struct mic_dp_block *b)
 	return blk;
 }
 
+/* The rings kept until the card is stopped; mic_device.lock held. */
+static unsigned int mic_virtio_dead(struct mic_device *mdev)
+{
+	struct mic_vdev_mem *mem;
+	unsigned int n = 0;
+
+	list_for_each_entry(mem, &mdev->virtio.dead, node)
+		n += mem->nr;
+	return n;
+}
+
 /* The state of the card and of the file allow an ADD_DEVICE. */
 static int mic_vdev_can_add(struct mic_vdev *vdev,
 			    const struct mic_dp_block *b)
@@ -527,6 +538,9 @@ static int mic_vdev_can_add(struct mic_vdev *vdev,
 
 	if (vdev->bound)
 		return -EBUSY;
+	/* A card that makes its devices go again and again: reset it. */
+	if (mic_virtio_dead(mdev) >= MIC_VIRTIO_DEAD_MAX)
+		return -ENOSPC;
 	switch (mdev->state) {
 	case MIC_READY:
 	case MIC_BOOTING:
@@ -611,8 +625,8 @@ static int mic_vdev_add_locked(struct mic_vdev *vdev, u8 *blk,
  * @arg: the caller's descriptor block: header, vqconfigs, features,
  *	config
  *
- * Return: 0; -EFAULT, -EINVAL, -EBUSY, -ENOSPC as ABI.md section 2
- * says; -ENODEV if the card is gone; -ENOMEM.
+ * Return: 0; -EFAULT, -EINVAL, -EBUSY, -ENOSPC as mic(4) lists them;
+ * -ENODEV if the card is gone; -ENOMEM.
  */
 long mic_vdev_add(struct mic_vdev *vdev, void __user *arg)
 {
@@ -1098,7 +1112,6 @@ void mic_virtio_reset_done(struct mic_device *mdev)
 void mic_virtio_rings(struct mic_device *mdev, unsigned int *live,
 		      unsigned int *dead)
 {
-	struct mic_vdev_mem *mem;
 	struct mic_vdev *vdev;
 	unsigned int n = 0;
 
@@ -1110,10 +1123,7 @@ void mic_virtio_rings(struct mic_device *mdev, unsigned int *live,
 		mutex_unlock(&vdev->mem_lock);
 	}
 	*live = n;
-	n = 0;
-	list_for_each_entry(mem, &mdev->virtio.dead, node)
-		n += mem->nr;
-	*dead = n;
+	*dead = mic_virtio_dead(mdev);
 }
 
 /**

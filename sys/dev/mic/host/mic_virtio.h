@@ -40,6 +40,12 @@
 /* Bytes COPY_DESC moves through its bounce buffer at a time. */
 #define MIC_VDEV_BOUNCE		16384
 
+/*
+ * The most rings a card may have kept from devices gone (they are freed
+ * when it is reset) before ADD_DEVICE refuses more (-ENOSPC).
+ */
+#define MIC_VIRTIO_DEAD_MAX	256
+
 /* How long a removal waits for the card's guest_ack. */
 #define MIC_VDEV_REMOVE_MS	10000
 

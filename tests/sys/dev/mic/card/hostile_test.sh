@@ -7,7 +7,7 @@
 # more than mic0: a reset of mic0 finishes, mic0 boots again, and no
 # kernel log has a warning, a lockup, a stall or a hung task.
 
-VMIC_TOOLS="micvcon card-hostile.img"
+VMIC_TOOLS="micvcon card-hostile.img ../host/micioctl"
 . "$(atf_get_srcdir)/../vmic.subr"
 
 # The host script's helpers for these cases.
@@ -124,7 +124,8 @@ EOF
 
 vmic_case rings_kept "ring memory is freed only once the card is" \
     "stopped: not on a config doorbell of -1, not on the card's" \
-    "acknowledgment of a removal; the next reset frees it"
+    "acknowledgment of a removal; at 256 rings kept ADD_DEVICE refuses" \
+    "more; the next reset frees them"
 rings_kept_body()
 {
 	hostile_script <<'EOF'
@@ -146,14 +147,21 @@ waitrings mic0 0 2
 $SHARE/micvcon -m login -t 300 /dev/mic1 >/tmp/mic1 2>&1 ||
     fail "mic1: no login prompt: $(cat /tmp/mic1)"
 waitrings mic1 0 2
+# Devices that come and go on the card: their rings pile up to the cap.
+$SHARE/micioctl /dev/mic0 kept
+waitrings mic0 0 256
 resetwait60 mic0
+waitrings mic0 0 0
+# A ready card cannot write: the rings go with the device.
+$SHARE/micioctl /dev/mic0 kept
 waitrings mic0 0 0
 reboot0
 EOF
 	vmic_run -c 2
 	vmic_check "^mic0: live 0 dead 2$" "^mic1: live 0 dead 2$" \
-	    "^mic0: live 0 dead 0$" "^mic0: online again$" \
-	    "^mic1: console answers$"
+	    "^kept: 127 added, then ENOSPC$" "^mic0: live 0 dead 256$" \
+	    "^mic0: live 0 dead 0$" "^kept: 1000 added, then ok$" \
+	    "^mic0: online again$" "^mic1: console answers$"
 }
 
 vmic_case early_ready "a card that sets the bootstrap's ready bit before" \

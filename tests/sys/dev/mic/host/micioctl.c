@@ -16,6 +16,9 @@
  *	micioctl dev console text	serve a console until the card wrote
  *				text (300 s at most)
  *	micioctl dev remove n	add n consoles and close them at once
+ *	micioctl dev kept	add a console and close it, again and again,
+ *				until ADD_DEVICE fails or 1000 were added:
+ *				print "kept: n added, then ERRNO"
  * It exits 0 if every check passed, 1 at the first that did not.
  */
 
@@ -70,6 +73,7 @@ static size_t	serve_console(int);
 static void	scenario_end(void);
 static void	scenario_console(const char *);
 static void	scenario_remove(int);
+static void	scenario_kept(void);
 
 /* A block: type, num_vq rings of num entries, feature_len, config_len. */
 static void
@@ -584,12 +588,25 @@ scenario_remove(int n)
 	printf("removing %d\n", n);
 }
 
+static void
+scenario_kept(void)
+{
+	int e, fd, n;
+
+	for (n = 0, e = 0; n < 1000 && e == 0; n++) {
+		fd = dev_open();
+		e = add_console(fd);
+		close(fd);
+	}
+	printf("kept: %d added, then %s\n", e == 0 ? n : n - 1, errname(e));
+}
+
 int
 main(int argc, char *argv[])
 {
 	if (argc < 3)
 		errx(2, "usage: micioctl dev errors|full|pending|busy|end|"
-		    "console text|remove n");
+		    "console text|remove n|kept");
 	dev = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(argv[2], "errors") == 0)
@@ -606,6 +623,8 @@ main(int argc, char *argv[])
 		scenario_console(argv[3]);
 	else if (strcmp(argv[2], "remove") == 0 && argc == 4)
 		scenario_remove(atoi(argv[3]));
+	else if (strcmp(argv[2], "kept") == 0)
+		scenario_kept();
 	else
 		errx(2, "unknown scenario \"%s\"", argv[2]);
 	return (0);
