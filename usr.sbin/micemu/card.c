@@ -243,7 +243,7 @@ card_ring(void *arg, int vec)
 static void
 card_ext_init(struct card *c)
 {
-	uint64_t hwin = MICEMU_HOSTMEM, aper = micemu.m_cardmem;
+	uint64_t hwin = micemu.m_hostmem, aper = micemu.m_cardmem;
 	int i;
 
 	memset(c->c_regs, 0, MIC_VMIC_REGS_SIZE);

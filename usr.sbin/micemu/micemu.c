@@ -39,7 +39,7 @@ static struct timespec	 start_time;
 static pid_t		 main_pid;
 
 static void __dead2	usage(void);
-static uint64_t	parse_mem(const char *);
+static uint64_t	parse_mem(int, const char *, uint64_t);
 static int	parse_count(const char *);
 static const char	*find_datadir(void);
 static void	check(void);
@@ -55,13 +55,18 @@ main(int argc, char *argv[])
 
 	micemu.m_ncards = 1;
 	micemu.m_cardmem = MICEMU_DEFMEM;
-	while ((ch = getopt(argc, argv, "c:m:S:s:vw:")) != -1) {
+	micemu.m_hostmem = MICEMU_DEFHOSTMEM;
+	while ((ch = getopt(argc, argv, "c:M:m:S:s:vw:")) != -1) {
 		switch (ch) {
 		case 'c':
 			micemu.m_ncards = parse_count(optarg);
 			break;
+		case 'M':
+			micemu.m_hostmem = parse_mem(ch, optarg,
+			    MICEMU_MINHOSTMEM);
+			break;
 		case 'm':
-			micemu.m_cardmem = parse_mem(optarg);
+			micemu.m_cardmem = parse_mem(ch, optarg, MICEMU_MINMEM);
 			break;
 		case 'S':
 			micemu.m_share = optarg;
@@ -94,14 +99,18 @@ main(int argc, char *argv[])
 static void __dead2
 usage(void)
 {
-	fprintf(stderr, "usage: micemu [-v] [-c count] [-m cardmem] [-S dir] "
-	    "[-s script] [-w workdir]\n");
+	fprintf(stderr, "usage: micemu [-v] [-c count] [-M hostmem] "
+	    "[-m cardmem] [-S dir] [-s script]\n"
+	    "              [-w workdir]\n");
 	exit(2);
 }
 
-/* A card memory size: a power of two from 4M to 2G; M if no unit. */
+/*
+ * A memory size (of option -opt): a power of two from min to 2G; M if
+ * no unit.
+ */
 static uint64_t
-parse_mem(const char *s)
+parse_mem(int opt, const char *s, uint64_t min)
 {
 	unsigned long long v;
 	char *end;
@@ -110,7 +119,7 @@ parse_mem(const char *s)
 	errno = 0;
 	v = isdigit((unsigned char)s[0]) ? strtoull(s, &end, 10) : 0;
 	if (v == 0 || errno != 0)
-		errx(2, "-m: \"%s\": not a size", s);
+		errx(2, "-%c: \"%s\": not a size", opt, s);
 	switch (*end) {
 	case 'K': case 'k':
 		shift = 10;
@@ -122,14 +131,15 @@ parse_mem(const char *s)
 		shift = 30;
 		break;
 	default:
-		errx(2, "-m: \"%s\": not a size", s);
+		errx(2, "-%c: \"%s\": not a size", opt, s);
 	}
 	if (*end != '\0' && end[1] != '\0')
-		errx(2, "-m: \"%s\": not a size", s);
+		errx(2, "-%c: \"%s\": not a size", opt, s);
 	if ((v & (v - 1)) != 0)
-		errx(2, "-m: \"%s\": not a power of two", s);
-	if (v > (MICEMU_MAXMEM >> shift) || (v << shift) < MICEMU_MINMEM)
-		errx(2, "-m: \"%s\": not from 4M to 2G", s);
+		errx(2, "-%c: \"%s\": not a power of two", opt, s);
+	if (v > (MICEMU_MAXMEM >> shift) || (v << shift) < min)
+		errx(2, "-%c: \"%s\": not from %lluM to 2G", opt, s,
+		    (unsigned long long)(min >> 20));
 	return ((uint64_t)v << shift);
 }
 
@@ -239,7 +249,7 @@ start(void)
 		exit(1);
 	fd = open(path_mem("host.mem"), O_RDWR | O_CREAT | O_TRUNC |
 	    O_CLOEXEC, 0600);
-	if (fd == -1 || ftruncate(fd, (off_t)MICEMU_HOSTMEM) == -1)
+	if (fd == -1 || ftruncate(fd, (off_t)micemu.m_hostmem) == -1)
 		err(1, "%s", path_mem("host.mem"));
 	(void)close(fd);
 	workdir_link("host.mem");

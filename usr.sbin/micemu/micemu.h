@@ -12,10 +12,11 @@
 
 #define MICEMU_MAXCARDS		8
 #define MICEMU_NVEC		16	/* ivshmem vectors of every peer */
-#define MICEMU_HOSTMEM		(512ULL << 20)
-#define MICEMU_MINMEM		(4ULL << 20)
-#define MICEMU_MAXMEM		(2ULL << 30)
+#define MICEMU_MINMEM		(4ULL << 20)	/* a card's memory, -m */
+#define MICEMU_MAXMEM		(2ULL << 30)	/* either's memory */
 #define MICEMU_DEFMEM		(512ULL << 20)
+#define MICEMU_MINHOSTMEM	(256ULL << 20)	/* the host guest's, -M */
+#define MICEMU_DEFHOSTMEM	(512ULL << 20)
 /*
  * Bytes of a command line, NUL included: the most the host may load
  * (ABI.md 6.4), and the most the card kernel takes (x86's
@@ -71,6 +72,7 @@ struct boot {
 struct micemu {
 	int		 m_ncards;
 	uint64_t	 m_cardmem;
+	uint64_t	 m_hostmem;
 	const char	*m_share;	/* -S, or NULL */
 	const char	*m_script;	/* -s, or NULL */
 	const char	*m_workdir;

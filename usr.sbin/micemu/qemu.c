@@ -51,7 +51,7 @@ qemu_host(void)
 	const char *extra = getenv("MICEMU_APPEND");
 	pid_t pid;
 
-	qemu_machine(&a, "host", MICEMU_HOSTMEM, path_mem("host.mem"), 1);
+	qemu_machine(&a, "host", micemu.m_hostmem, path_mem("host.mem"), 1);
 	args_add(&a, "-kernel");
 	args_add(&a, "%s", micemu.m_vmlinux != NULL ? micemu.m_vmlinux :
 	    micemu.m_bzimage);
@@ -120,7 +120,8 @@ qemu_card(int k, const char *kernel, const char *initrd, const char *cmdline)
 	    ncpu >= 1 && ncpu <= 8 ? ncpu : 1);
 	args_add(&a, "-object");
 	args_add(&a, "memory-backend-file,id=hwin,mem-path=%s,size=%lluM,"
-	    "share=on", qemu_esc(path_mem("host.mem")), MICEMU_HOSTMEM >> 20);
+	    "share=on", qemu_esc(path_mem("host.mem")),
+	    (unsigned long long)(micemu.m_hostmem >> 20));
 	args_add(&a, "-kernel");
 	args_add(&a, "%s", kernel);
 	if (initrd != NULL) {

@@ -173,6 +173,14 @@ bad_args_body()
 	    "$m" -m 12X
 	atf_check -s exit:2 -e match:'^micemu: -m: "-8M": not a size$' \
 	    "$m" -m -8M
+	atf_check -s exit:2 -e match:'^micemu: -M: "128M": not from 256M to 2G$' \
+	    "$m" -M 128M
+	atf_check -s exit:2 -e match:'^micemu: -M: "4G": not from 256M to 2G$' \
+	    "$m" -M 4G
+	atf_check -s exit:2 -e match:'^micemu: -M: "768M": not a power of two$' \
+	    "$m" -M 768M
+	atf_check -s exit:2 -e match:'^micemu: -M: "1X": not a size$' \
+	    "$m" -M 1X
 	atf_check -s exit:2 -e match:'^micemu: -c: "0": not a number from 1 to 8$' \
 	    "$m" -c 0
 	atf_check -s exit:2 -e match:'^micemu: -c: "9": ' "$m" -c 9
@@ -214,8 +222,8 @@ script_status_cleanup()
 atf_test_case share_devices cleanup
 share_devices_head()
 {
-	atf_set descr "The -S share, the aperture and the register file " \
-	    "in the host guest"
+	atf_set descr "The -S share, the aperture, the register file and " \
+	    "the host page in the host guest; -M 1G sets its memory"
 	atf_set timeout 600
 }
 share_devices_body()
@@ -226,6 +234,9 @@ share_devices_body()
 	echo "outside to guest" >share/hello
 	host_script <<'EOF'
 echo "share: $(cat /mnt/share/hello)"
+# -M 1G: the host guest's memory, and the card's host window.
+[ $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) -gt 900000 ] &&
+    echo "host memory: 1G"
 echo "guest to outside" >/mnt/share/fromguest
 $P info 0 | sed 's/^/info: /'
 cat /sys/bus/pci/devices/0000:00:10.0/vendor
@@ -235,7 +246,7 @@ touch /mnt/share/written
 waitfor /mnt/share/go go
 echo "aperture: $($P aperread 0 0x200000 20)"
 EOF
-	micemu_start -m 256M
+	micemu_start -m 256M -M 1G
 	wait_for share/written ''
 	mem=share/w/mic0.mem
 	[ "$(dd if=$mem bs=1 skip=$((0x100000)) count=27 2>/dev/null)" = \
@@ -245,10 +256,11 @@ EOF
 	    conv=notrunc 2>/dev/null
 	echo go >share/go
 	micemu_wait
-	check_run 0 "share: outside to guest" "info: magic=0x43494d56" \
+	check_run 0 "share: outside to guest" "host memory: 1G" \
+	    "info: magic=0x43494d56" \
 	    "info: version=0x2" "info: card=0" "info: host_peer=0x1" \
 	    "info: card_peer=0xffffffff" "info: emu_state=0x1" \
-	    "info: aper_size=0x10000000" "info: hwin_size=0x20000000" \
+	    "info: aper_size=0x10000000" "info: hwin_size=0x40000000" \
 	    "info: aper_devfn=0x81" "info: spad2=0x4000001" \
 	    "info: aperture=0x10000000" "info: host_magic=0x50484d56" \
 	    "info: host_emu_state=0x1" "info: host_resets=0x1" \
