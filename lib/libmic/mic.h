@@ -42,9 +42,10 @@ enum mic_shutdown {
 	MIC_SHUTDOWN_CRASHED,
 	MIC_SHUTDOWN_HALTED,
 	MIC_SHUTDOWN_POWEROFF,
-	MIC_SHUTDOWN_RESTART
+	MIC_SHUTDOWN_RESTART,
+	MIC_SHUTDOWN_LOST		/* the host's: no heartbeat */
 };
-#define MIC_SHUTDOWN_COUNT	5
+#define MIC_SHUTDOWN_COUNT	6
 
 /* The state and shutdown_status of a card, read one after the other. */
 struct mic_cardstate {

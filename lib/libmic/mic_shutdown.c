@@ -11,7 +11,8 @@ static const char *const shutdown_names[MIC_SHUTDOWN_COUNT] = {
 	[MIC_SHUTDOWN_CRASHED] = "crashed",
 	[MIC_SHUTDOWN_HALTED] = "halted",
 	[MIC_SHUTDOWN_POWEROFF] = "poweroff",
-	[MIC_SHUTDOWN_RESTART] = "restart"
+	[MIC_SHUTDOWN_RESTART] = "restart",
+	[MIC_SHUTDOWN_LOST] = "lost"
 };
 
 /* The name of status s as sysfs shows it; "unknown" for any other value. */

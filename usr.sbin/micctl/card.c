@@ -196,7 +196,8 @@ card_reached(const struct mic_cardstate *cs, void *arg)
 static int
 card_missed(const struct card *c, const struct goal *g)
 {
-	if (g->g_crash && c->c_shutdown == MIC_SHUTDOWN_CRASHED)
+	if (g->g_crash && (c->c_shutdown == MIC_SHUTDOWN_CRASHED ||
+	    c->c_shutdown == MIC_SHUTDOWN_LOST))
 		return (1);
 	return (c->c_state != MIC_STATE_UNKNOWN &&
 	    (g->g_fail & MIC_STATE_MASK(c->c_state)) != 0);

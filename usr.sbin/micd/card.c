@@ -418,7 +418,8 @@ card_down(struct card *c, enum mic_shutdown sd)
 	card_stop(c);
 	c->c_reset = 1;
 	c->c_boot = sd == MIC_SHUTDOWN_RESTART ||
-	    (sd == MIC_SHUTDOWN_CRASHED && c->c_conf->cc_crashboot);
+	    ((sd == MIC_SHUTDOWN_CRASHED || sd == MIC_SHUTDOWN_LOST) &&
+	    c->c_conf->cc_crashboot);
 	if (priv_reset(c) == -1) {
 		c->c_boot = 0;	/* the parent said why */
 		return;

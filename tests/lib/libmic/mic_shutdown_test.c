@@ -14,7 +14,8 @@ static const struct {
 	{ MIC_SHUTDOWN_CRASHED,		"crashed" },
 	{ MIC_SHUTDOWN_HALTED,		"halted" },
 	{ MIC_SHUTDOWN_POWEROFF,	"poweroff" },
-	{ MIC_SHUTDOWN_RESTART,		"restart" }
+	{ MIC_SHUTDOWN_RESTART,		"restart" },
+	{ MIC_SHUTDOWN_LOST,		"lost" }
 };
 #define NSTATUSES	(sizeof(statuses) / sizeof(statuses[0]))
 

@@ -497,6 +497,31 @@ crash_reboot_cleanup()
 	kill_micd
 }
 
+atf_test_case lost_reboot cleanup
+lost_reboot_head()
+{
+	atf_set descr "with reboot on crash yes, a card the host declared" \
+	    "lost (its heartbeat stopped) is reset and booted again"
+	atf_set timeout 30
+}
+lost_reboot_body()
+{
+	setup_sys
+	mkcard mic0 online
+	mkconf micd.conf 'reboot on crash yes'
+	start
+	waitlog '^micd: mic0: state online$'
+	down mic0 lost
+	waitattr mic0 state boot
+	stop
+	atf_check -o match:'^micd: mic0: reset after lost, will boot$' \
+	    cat log
+}
+lost_reboot_cleanup()
+{
+	kill_micd
+}
+
 atf_test_case found_down cleanup
 found_down_head()
 {
@@ -863,6 +888,7 @@ atf_init_test_cases()
 	atf_add_test_case restart
 	atf_add_test_case down_no_boot
 	atf_add_test_case crash_reboot
+	atf_add_test_case lost_reboot
 	atf_add_test_case found_down
 	atf_add_test_case sigterm
 	atf_add_test_case parent_killed

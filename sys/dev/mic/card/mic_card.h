@@ -19,6 +19,7 @@
 #include <linux/notifier.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <linux/mic_common.h>
 
@@ -120,6 +121,7 @@ struct mic_card_db {
  * @powering_off: the host's shutdown request is being served
  * @reboot_nb: reports halt, power-off and restart
  * @panic_nb: reports a crash
+ * @heartbeat: beats &struct mic_bootparam.heartbeat while online
  * @log: the log ring
  * @vdev_lock: serialises the scans of the device page and the removal of
  *	virtio devices
@@ -143,6 +145,7 @@ struct mic_card {
 	atomic_t powering_off;
 	struct notifier_block reboot_nb;
 	struct notifier_block panic_nb;
+	struct delayed_work heartbeat;
 	struct mic_card_log log;
 	struct mutex vdev_lock;	/* @vdevs, @vdev_bad, @vdev_stopped */
 	struct list_head vdevs;

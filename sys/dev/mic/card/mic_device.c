@@ -319,6 +319,26 @@ static int mic_card_find_dp(struct mic_card *mcard)
 	return 0;
 }
 
+/* One beat, and the next in MIC_HEARTBEAT_MS: the host sees us alive. */
+static void mic_card_beat(struct work_struct *work)
+{
+	struct mic_card *mcard = container_of(to_delayed_work(work),
+					      struct mic_card, heartbeat);
+	struct mic_bootparam *bp = mcard->bp;
+
+	WRITE_ONCE(bp->heartbeat,
+		   cpu_to_le32(le32_to_cpu(READ_ONCE(bp->heartbeat)) + 1));
+	schedule_delayed_work(&mcard->heartbeat,
+			      msecs_to_jiffies(MIC_HEARTBEAT_MS));
+}
+
+static void mic_card_stop_beat(void *data)
+{
+	struct mic_card *mcard = data;
+
+	cancel_delayed_work_sync(&mcard->heartbeat);
+}
+
 /* Undo the handshake: the host has no doorbell to ring any more. */
 static void mic_card_offline(void *data)
 {
@@ -366,6 +386,11 @@ static int mic_card_online(struct mic_card *mcard)
 	ret = devm_add_action_or_reset(dev, mic_card_offline, mcard);
 	if (ret)
 		return ret;
+	INIT_DELAYED_WORK(&mcard->heartbeat, mic_card_beat);
+	ret = devm_add_action_or_reset(dev, mic_card_stop_beat, mcard);
+	if (ret)
+		return ret;
+	mic_card_beat(&mcard->heartbeat.work);
 	mic_card_send_intr(mcard, mcard->c2h_shutdown_db);
 	dev_dbg(dev, "online: shutdown doorbell %d, config doorbell %d\n",
 		mcard->h2c_shutdown_db, mcard->h2c_config_db);

@@ -60,7 +60,8 @@ MIC_ABI_ASSERT(MIC_CRASHED == 1);
 MIC_ABI_ASSERT(MIC_HALTED == 2);
 MIC_ABI_ASSERT(MIC_POWER_OFF == 3);
 MIC_ABI_ASSERT(MIC_RESTART == 4);
-MIC_ABI_ASSERT(MIC_STATUS_LAST == 5);
+MIC_ABI_ASSERT(MIC_LOST == 5);
+MIC_ABI_ASSERT(MIC_STATUS_LAST == 6);
 
 /* struct mic_bootparam: 16 bytes, 8-aligned */
 MIC_ABI_ASSERT(sizeof(struct mic_bootparam) == 16);
@@ -73,6 +74,7 @@ MIC_ABI_ASSERT(offsetof(struct mic_bootparam, shutdown_status) == 7);
 MIC_ABI_ASSERT(offsetof(struct mic_bootparam, shutdown_card) == 8);
 MIC_ABI_ASSERT(offsetof(struct mic_bootparam, card_state) == 9);
 MIC_ABI_ASSERT(offsetof(struct mic_bootparam, reserved) == 10);
+MIC_ABI_ASSERT(offsetof(struct mic_bootparam, heartbeat) == 12);
 
 /* struct mic_device_desc: 8 bytes */
 MIC_ABI_ASSERT(sizeof(struct mic_device_desc) == 8);

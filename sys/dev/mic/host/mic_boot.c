@@ -27,6 +27,7 @@ static const char * const mic_status_names[MIC_STATUS_LAST] = {
 	[MIC_HALTED] = "halted",
 	[MIC_POWER_OFF] = "poweroff",
 	[MIC_RESTART] = "restart",
+	[MIC_LOST] = "lost",
 };
 
 /**
@@ -70,6 +71,8 @@ void mic_set_state(struct mic_device *mdev, enum mic_state state)
 	/* The card stops: every virtio device ends (ABI.md section 1). */
 	if (state == MIC_RESETTING)
 		mic_virtio_end(mdev);
+	if (state == MIC_ONLINE)
+		mic_heartbeat_start(mdev);
 	mic_sysfs_notify(mdev, true, false);
 }
 
@@ -333,7 +336,7 @@ static void mic_state_report(struct work_struct *work)
 	/* The status before the state: a card may report both at once. */
 	rmb();
 	card_state = READ_ONCE(bp->card_state);
-	if (status >= MIC_STATUS_LAST) {
+	if (status > MIC_RESTART) {	/* lost is the host's word */
 		dev_warn_ratelimited(mdev->hw.dev,
 				     "%s: unknown shutdown status %u ignored\n",
 				     mdev->name, status);
@@ -346,6 +349,51 @@ static void mic_state_report(struct work_struct *work)
 	}
 out:
 	mutex_unlock(&mdev->lock);
+}
+
+/* Look at the heartbeat of an online card; lost after hb_timeout misses. */
+static void mic_heartbeat_check(struct work_struct *work)
+{
+	struct mic_device *mdev = container_of(to_delayed_work(work),
+					       struct mic_device, hb_work);
+	struct mic_bootparam *bp = mdev->dp;
+	u32 beat;
+
+	mutex_lock(&mdev->lock);
+	if (mdev->state != MIC_ONLINE)
+		goto out;
+	beat = le32_to_cpu(READ_ONCE(bp->heartbeat));
+	if (beat != mdev->hb_last) {
+		mdev->hb_last = beat;
+		mdev->hb_seen = true;
+		mdev->hb_misses = 0;
+	} else if (mdev->hb_seen && mdev->hb_timeout &&
+		   ++mdev->hb_misses >= mdev->hb_timeout) {
+		dev_err(mdev->hw.dev, "%s: lost: no heartbeat for %u s\n",
+			mdev->name, mdev->hb_misses);
+		mic_set_status(mdev, MIC_LOST);
+		mic_set_state(mdev, MIC_SHUTTING_DOWN);
+		goto out;
+	}
+	schedule_delayed_work(&mdev->hb_work,
+			      msecs_to_jiffies(MIC_HEARTBEAT_MS));
+out:
+	mutex_unlock(&mdev->lock);
+}
+
+/**
+ * mic_heartbeat_start() - watch the heartbeat of a card that came online
+ * @mdev: the card, its lock held
+ */
+void mic_heartbeat_start(struct mic_device *mdev)
+{
+	lockdep_assert_held(&mdev->lock);
+	mdev->hb_last = le32_to_cpu(READ_ONCE(((struct mic_bootparam *)
+					       mdev->dp)->heartbeat));
+	mdev->hb_seen = false;
+	mdev->hb_misses = 0;
+	mod_delayed_work(system_wq, &mdev->hb_work,
+			 msecs_to_jiffies(MIC_HEARTBEAT_MS));
 }
 
 static void mic_state_db(void *data)
@@ -367,6 +415,8 @@ int mic_boot_init(struct mic_device *mdev)
 {
 	INIT_WORK(&mdev->state_work, mic_state_report);
 	INIT_DELAYED_WORK(&mdev->reset_work, mic_reset_poll);
+	INIT_DELAYED_WORK(&mdev->hb_work, mic_heartbeat_check);
+	mdev->hb_timeout = MIC_HEARTBEAT_TIMEOUT;
 	mdev->db_shutdown.fn = mic_state_db;
 	mdev->db_shutdown.data = mdev;
 	mic_db_add(mdev, MIC_C2H_SHUTDOWN_DB, &mdev->db_shutdown);
@@ -395,6 +445,7 @@ void mic_boot_uninit(struct mic_device *mdev)
 	mic_db_del(mdev, MIC_C2H_SHUTDOWN_DB, &mdev->db_shutdown);
 	cancel_work_sync(&mdev->state_work);
 	cancel_delayed_work_sync(&mdev->reset_work);
+	cancel_delayed_work_sync(&mdev->hb_work);
 	if (!mic_reset_sync(mdev)) {
 		dev_err(mdev->hw.dev, "%s: remove: the card did not reset\n",
 			mdev->name);

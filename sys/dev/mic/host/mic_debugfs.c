@@ -84,6 +84,7 @@ static int mic_dp_show(struct seq_file *s, void *unused)
 	seq_printf(s, "shutdown_status %u\n", READ_ONCE(bp->shutdown_status));
 	seq_printf(s, "shutdown_card %u\n", READ_ONCE(bp->shutdown_card));
 	seq_printf(s, "card_state %u\n", READ_ONCE(bp->card_state));
+	seq_printf(s, "heartbeat %u\n", le32_to_cpu(READ_ONCE(bp->heartbeat)));
 	while ((ret = mic_dp_walk(mdev->dp, &pos, &b)) > 0) {
 		if (b.type == MIC_DESC_TYPE_REMOVED)
 			seq_printf(s, "removed at %u: %u bytes\n", b.off,

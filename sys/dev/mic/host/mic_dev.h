@@ -36,6 +36,13 @@
  *   without a ramdisk.
  * - The whole command line is " mem=<MiB>M", " mic.ip=<ipaddr>" when set,
  *   then " " and the cmdline attribute when that is not empty.
+ * - Heartbeat: while a card is online the host looks at its heartbeat
+ *   count once a second (MIC_HEARTBEAT_MS), from the first time it saw
+ *   it move; after heartbeat_timeout looks in a row that found it
+ *   unchanged (looks, not seconds: a host too busy to look does not count
+ *   time against the card) the card is lost: shutdown_status "lost", state
+ *   shutting_down, one error line.  A card never reports "lost" itself:
+ *   like any status above restart, it is ignored with a warning.
  * - "shutdown" in ready, shutting_down, resetting or reset_failed is
  *   -EINVAL, like "reset" in ready or resetting; only booting is -EBUSY;
  *   -EIO if the card published no h2c_shutdown_db.
@@ -102,6 +109,8 @@ struct mic_device;
 #define MIC_NAME_LEN		8	/* "mic255" */
 #define MIC_ATTR_LEN		256	/* firmware and ramdisk names */
 #define MIC_RESET_TIMEOUT_MS	45000	/* ABI.md 6.5 */
+#define MIC_HEARTBEAT_TIMEOUT	30	/* seconds, the default */
+#define MIC_HEARTBEAT_MAX	3600
 
 /* The doorbell the card rings for its state, written to the bootparam. */
 #define MIC_C2H_SHUTDOWN_DB	0
@@ -229,6 +238,12 @@ struct mic_virtio {
  * @state_work: reads the card's report after MIC_C2H_SHUTDOWN_DB
  * @reset_work: polls a reset in progress
  * @reset_deadline: jiffies at which the reset in progress has failed
+ * @hb_work: looks at the card's heartbeat every MIC_HEARTBEAT_MS while
+ *	it is online
+ * @hb_timeout: the heartbeat_timeout attribute, seconds; 0: never lost
+ * @hb_last: the heartbeat count last seen
+ * @hb_seen: the count moved since the card came online
+ * @hb_misses: looks in a row that found the count unchanged
  * @dbg_dir: the card's debugfs directory
  * @virtio: the virtio devices, under @lock
  */
@@ -257,6 +272,11 @@ struct mic_device {
 	struct work_struct state_work;
 	struct delayed_work reset_work;
 	unsigned long reset_deadline;
+	struct delayed_work hb_work;
+	unsigned int hb_timeout;
+	u32 hb_last;
+	bool hb_seen;
+	unsigned int hb_misses;
 	struct dentry *dbg_dir;
 	struct mic_virtio virtio;
 };
@@ -270,6 +290,7 @@ static inline struct mic_device *mic_hw_to_mdev(struct mic_hw *hw)
 const char *mic_state_name(enum mic_state state);
 const char *mic_status_name(u8 status);
 void mic_set_state(struct mic_device *mdev, enum mic_state state);
+void mic_heartbeat_start(struct mic_device *mdev);
 int mic_boot(struct mic_device *mdev);
 int mic_shutdown(struct mic_device *mdev);
 int mic_reset(struct mic_device *mdev, bool force);

@@ -92,6 +92,34 @@ static ssize_t shutdown_status_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(shutdown_status);
 
+static ssize_t heartbeat_timeout_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct mic_device *mdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(mdev->hb_timeout));
+}
+
+static ssize_t heartbeat_timeout_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct mic_device *mdev = dev_get_drvdata(dev);
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(buf, 10, &v);
+	if (ret)
+		return ret;
+	if (v > MIC_HEARTBEAT_MAX)
+		return -ERANGE;
+	mutex_lock(&mdev->lock);
+	mdev->hb_timeout = v;
+	mutex_unlock(&mdev->lock);
+	return count;
+}
+static DEVICE_ATTR_RW(heartbeat_timeout);
+
 static ssize_t cmdline_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -274,6 +302,7 @@ static struct attribute *mic_attrs[] = {
 	&dev_attr_stepping.attr,
 	&dev_attr_state.attr,
 	&dev_attr_shutdown_status.attr,
+	&dev_attr_heartbeat_timeout.attr,
 	&dev_attr_cmdline.attr,
 	&dev_attr_firmware.attr,
 	&dev_attr_ramdisk.attr,

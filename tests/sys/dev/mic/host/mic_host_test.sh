@@ -119,6 +119,43 @@ EOF
 	    "^panic kept over the reset$" "^online again$"
 }
 
+vmic_case lost "a card whose heartbeat stops (its guest frozen) is lost:" \
+    "status lost, state shutting_down, one kernel line; reset, and it" \
+    "boots again; heartbeat_timeout takes 0 to 3600"
+lost_body()
+{
+	vmic_script <<'EOF'
+expect mic0 heartbeat_timeout 30
+(echo 3601 >$S/mic0/heartbeat_timeout) 2>/dev/null && fail "3601 taken"
+(echo x >$S/mic0/heartbeat_timeout) 2>/dev/null && fail "x taken"
+expect mic0 heartbeat_timeout 30
+echo 5 >$S/mic0/heartbeat_timeout || fail "heartbeat_timeout 5"
+bootwait mic0
+# beat: the card's heartbeat count as the host reads it.
+beat() { sed -n "s/^heartbeat //p" $D/mic0/dp; }
+b=$(beat)
+n=0
+until [ "$(beat)" -gt $((b + 1)) ]; do
+	n=$((n + 1))
+	[ $n -le 3000 ] || fail "the heartbeat does not move: $(beat)"
+	usleep 100000
+done
+expect mic0 state online
+echo "heartbeat moves"
+handshake freeze
+waitstatus mic0 lost 300
+expect mic0 state shutting_down
+dmesg | grep "mic0: lost: no heartbeat for 5 s" || fail "no kernel line"
+resetwait mic0
+expect mic0 shutdown_status nop
+bootwait mic0
+echo "online again"
+EOF
+	vmic_run_frozen mic0
+	vmic_check "^heartbeat moves$" "mic0: lost: no heartbeat for 5 s" \
+	    "^online again$"
+}
+
 vmic_case log_wrap "micctl log of a ring that wrapped around, after a" \
     "crash: whole lines, the newest ones, the panic last"
 log_wrap_body()
@@ -335,6 +372,7 @@ atf_init_test_cases()
 	atf_add_test_case shutdown
 	atf_add_test_case card_reports
 	atf_add_test_case crash
+	atf_add_test_case lost
 	atf_add_test_case log_wrap
 	atf_add_test_case reset
 	atf_add_test_case two_cards

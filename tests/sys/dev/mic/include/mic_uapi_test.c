@@ -64,7 +64,8 @@ ATF_TC_BODY(status, tc)
 	ATF_CHECK_EQ(MIC_HALTED, 2);
 	ATF_CHECK_EQ(MIC_POWER_OFF, 3);
 	ATF_CHECK_EQ(MIC_RESTART, 4);
-	ATF_CHECK_EQ(MIC_STATUS_LAST, 5);
+	ATF_CHECK_EQ(MIC_LOST, 5);
+	ATF_CHECK_EQ(MIC_STATUS_LAST, 6);
 }
 
 ATF_TC(bootparam);
@@ -93,7 +94,8 @@ ATF_TC_BODY(bootparam, tc)
 	ATF_CHECK_EQ(offsetof(struct mic_bootparam, shutdown_card), 8);
 	ATF_CHECK_EQ(offsetof(struct mic_bootparam, card_state), 9);
 	ATF_CHECK_EQ(offsetof(struct mic_bootparam, reserved), 10);
-	ATF_CHECK_EQ(sizeof(u.bp.reserved), 6);
+	ATF_CHECK_EQ(sizeof(u.bp.reserved), 2);
+	ATF_CHECK_EQ(offsetof(struct mic_bootparam, heartbeat), 12);
 
 	memset(&u, 0, sizeof(u));
 	u.bp.magic = htole32(MIC_MAGIC);
@@ -103,6 +105,7 @@ ATF_TC_BODY(bootparam, tc)
 	u.bp.shutdown_status = MIC_RESTART;
 	u.bp.shutdown_card = 1;
 	u.bp.card_state = MIC_CARD_ONLINE;
+	u.bp.heartbeat = htole32(0x04030201);
 	ATF_CHECK(memcmp(u.b, magic, sizeof(magic)) == 0);
 	ATF_CHECK_EQ(u.b[4], 1);
 	ATF_CHECK_EQ(u.b[5], 0xff);
@@ -110,7 +113,11 @@ ATF_TC_BODY(bootparam, tc)
 	ATF_CHECK_EQ(u.b[7], 4);
 	ATF_CHECK_EQ(u.b[8], 1);
 	ATF_CHECK_EQ(u.b[9], 1);
-	for (i = 10; i < sizeof(u.b); i++)
+	for (i = 10; i < 12; i++)
+		ATF_CHECK_EQ_MSG(u.b[i], 0, "byte %zu written", i);
+	for (i = 12; i < 16; i++)
+		ATF_CHECK_EQ_MSG(u.b[i], i - 11, "heartbeat byte %zu", i);
+	for (i = 16; i < sizeof(u.b); i++)
 		ATF_CHECK_EQ_MSG(u.b[i], 0, "byte %zu written", i);
 }
 

@@ -55,6 +55,8 @@
  * @MIC_HALTED: the card halted
  * @MIC_POWER_OFF: the card powered off
  * @MIC_RESTART: the card asks to be booted again
+ * @MIC_LOST: set by the host alone, never by the card: the card's
+ *	heartbeat stopped (&struct mic_bootparam.heartbeat)
  * @MIC_STATUS_LAST: one past the last valid value
  */
 enum mic_status {
@@ -63,8 +65,12 @@ enum mic_status {
 	MIC_HALTED = 2,
 	MIC_POWER_OFF = 3,
 	MIC_RESTART = 4,
+	MIC_LOST = 5,
 	MIC_STATUS_LAST
 };
+
+/* How often the card's driver beats its heartbeat, in milliseconds. */
+#define MIC_HEARTBEAT_MS	1000
 
 /**
  * struct mic_bootparam - the start of the device page (16 bytes)
@@ -81,6 +87,11 @@ enum mic_status {
  *	handshake (card).  An extension of the 3.13 layout, where this byte
  *	was padding: a 3.13 card leaves it 0.
  * @reserved: zero; further extensions are documented here
+ * @heartbeat: a count the card's driver adds one to every
+ *	MIC_HEARTBEAT_MS while it is online (card).  The host declares a
+ *	card whose count stopped lost (MIC_LOST); it watches only a card
+ *	whose count moved once, so a card that never beats (a 3.13 card,
+ *	where these bytes were padding) is never declared lost.
  *
  * Device descriptors follow, from offset 16.
  */
@@ -92,7 +103,8 @@ struct mic_bootparam {
 	__u8 shutdown_status;
 	__u8 shutdown_card;
 	__u8 card_state;
-	__u8 reserved[6];
+	__u8 reserved[2];
+	__le32 heartbeat;
 } __attribute__ ((aligned(8)));
 
 /**
