@@ -53,6 +53,33 @@ EOF
 	vmic_check "^card: restart$" "^console: back after the reboot$"
 }
 
+vmic_case -t 1800 hung "a card that hangs (its guest frozen) is lost after" \
+    "heartbeat_timeout: micd resets it and, with reboot on crash, boots it" \
+    "again; the console answers"
+hung_body()
+{
+	virtio_script <<'EOF'
+echo 5 >$S/mic0/heartbeat_timeout || fail "heartbeat_timeout"
+printf "default {\n\tboot on start yes\n\treboot on crash yes\n}\n" \
+    >/tmp/hung.conf
+micd_start </tmp/hung.conf
+waitstate mic0 online
+con_open mic0
+con_login
+con_run 'echo before-$((6 * 7))' "before-42"
+handshake freeze
+micd_log "mic0: reset after lost, will boot"
+echo "micd: reset after lost"
+micd_log "mic0: state online" 300 2
+con_login
+con_run 'echo after-$((6 * 7))' "after-42"
+echo "console: back after the hang"
+micd_stop
+EOF
+	vmic_run_frozen mic0
+	vmic_check "^micd: reset after lost$" "^console: back after the hang$"
+}
+
 vmic_case micd_kill "micd killed with SIGKILL while the card writes to" \
     "its console: the card sees the console go, and come back when micd" \
     "is started again, and keeps running"
@@ -209,6 +236,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case console
 	atf_add_test_case reboot
+	atf_add_test_case hung
 	atf_add_test_case micd_kill
 	atf_add_test_case hotplug
 	atf_add_test_case hostile
