@@ -131,8 +131,63 @@ EOF2
 	    "^two: both images hold what the cards fetched$"
 }
 
+vmic_case -t 2700 eight_cards "eight cards under one micd, booted at once," \
+    "each with console, network and a disk: each answers a ping, runs a" \
+    "command over ssh and writes data to its disk that the host reads back" \
+    "from the image file"
+eight_cards_body()
+{
+	network_script <<'EOF2'
+cards="0 1 2 3 4 5 6 7"
+{
+	printf 'default {\n\tboot on start yes\n}\n'
+	for n in $cards; do
+		dd if=/dev/zero of=/tmp/d$n.img bs=1M count=8 2>/dev/null
+		printf 'card mic%s {\n\tdisk "/tmp/d%s.img"\n}\n' $n $n
+	done
+} >/tmp/eight.conf
+t0=$(cut -d. -f1 /proc/uptime)
+micd_start </tmp/eight.conf
+for n in $cards; do
+	waitstate mic$n online 900
+done
+echo "eight: all online after $(($(cut -d. -f1 /proc/uptime) - t0)) s"
+for n in $cards; do
+	netwait mic$n 172.31.$((n + 1)).1
+done
+echo "eight: every card answers a ping"
+# Each card, at once: its name over ssh, then 4 MiB of its own to its
+# disk, read back and summed there.
+for n in $cards; do
+	ssh mic$n "uname -n; n=0; while [ ! -e /dev/vda ] && [ \$n -lt 300 ]; do sleep 1; n=\$((n + 1)); done; dd if=/dev/urandom of=/dev/vda bs=1M count=4 oflag=direct 2>/dev/null && dd if=/dev/vda bs=1M count=4 iflag=direct 2>/dev/null | md5sum" >/tmp/ssh$n.out 2>&1 &
+	eval ssh$n=\$!
+done
+for n in $cards; do
+	eval wait \$ssh$n || fail "mic$n: ssh: $(cat /tmp/ssh$n.out)"
+	set -- $(tail -n 1 /tmp/ssh$n.out)
+	got=$(dd if=/tmp/d$n.img bs=1M count=4 2>/dev/null | md5sum)
+	[ "${got%% *}" = "$1" ] ||
+	    fail "mic$n: the image differs from what the card wrote"
+done
+echo "eight: every image holds what its card wrote"
+kb=0
+for p in $(pidof micd); do
+	kb=$((kb + $(sed -n "s/^VmRSS:[^0-9]*\([0-9]*\) kB/\1/p" /proc/$p/status)))
+done
+echo "eight: micd resident $kb kB in all, $((kb / 8)) kB a card"
+micd_stop
+EOF2
+	vmic_run -c 8 -m 256M -M 1G
+	vmic_check "^eight: all online after" \
+	    "^eight: every card answers a ping$" \
+	    "^eight: every image holds what its card wrote$" \
+	    "^eight: micd resident"
+	grep "^eight: " out
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case net
 	atf_add_test_case two_cards
+	atf_add_test_case eight_cards
 }
