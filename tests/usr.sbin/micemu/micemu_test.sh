@@ -344,12 +344,13 @@ cmdline_limit_body()
 {
 	local line x w="micemu: mic0: bootstrap: command line too long:"
 
-	# micemu puts "console=ttyS0 micemu.skip=mic_card " (35 bytes) before
-	# the host's line: 2012 bytes and the NUL fit the card's 2048, that
-	# is "micemu.test=fits micemu.pad=" (28 bytes) and 1984 x.
+	# micemu puts "console=ttyS0 no_timer_check micemu.skip=mic_card "
+	# (50 bytes) before the host's line: 1997 bytes and the NUL fit the
+	# card's 2048, that is "micemu.test=fits micemu.pad=" (28 bytes) and
+	# 1969 x.
 	host_script <<'EOF'
 F=/lib/firmware/mic
-pad=$(head -c 1985 /dev/zero | tr '\0' x)
+pad=$(head -c 1970 /dev/zero | tr '\0' x)
 $P boot 0 $F/uos.img "micemu.test=long micemu.pad=$pad" $F/mic0.image
 $P wait 0 failed
 expect 0 card_peer=0xffffffff
@@ -376,8 +377,9 @@ EOF
 	line=$(sed -n '/^micemu-card: init running: /,$p' share/w/mic0.log |
 	    grep -v '^\[ *[0-9]*\.[0-9]*\] ' | tr -d '\r\n' |
 	    sed 's/^micemu-card: init running: //')
-	x=$(head -c 1984 /dev/zero | tr '\0' x)
-	want="console=ttyS0 micemu.skip=mic_card micemu.test=fits micemu.pad=$x"
+	x=$(head -c 1969 /dev/zero | tr '\0' x)
+	want="console=ttyS0 no_timer_check micemu.skip=mic_card"
+	want="$want micemu.test=fits micemu.pad=$x"
 	case "$line" in
 	"$want"x*) fail_logs "the card's command line is longer than booted" ;;
 	"$want"*) ;;
