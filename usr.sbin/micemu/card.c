@@ -165,20 +165,6 @@ card_reap(pid_t pid, int status)
 }
 
 static uint32_t
-word_read(const uint8_t *base, uint32_t off)
-{
-	return (le32toh(__atomic_load_n((const uint32_t *)(const void *)
-	    (base + off), __ATOMIC_ACQUIRE)));
-}
-
-static void
-word_write(uint8_t *base, uint32_t off, uint32_t val)
-{
-	__atomic_store_n((uint32_t *)(void *)(base + off), htole32(val),
-	    __ATOMIC_SEQ_CST);
-}
-
-static uint32_t
 reg_read(struct card *c, uint32_t off)
 {
 	return (word_read(c->c_regs, off));

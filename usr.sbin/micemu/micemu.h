@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <endian.h>
 #include <limits.h>
 #include <stdint.h>
 
@@ -86,6 +87,34 @@ struct micemu {
 
 extern struct micemu micemu;
 
+/* A little-endian 32-bit word of shared memory, read or written whole. */
+static inline uint32_t
+word_read(const uint8_t *base, uint32_t off)
+{
+	return (le32toh(__atomic_load_n((const uint32_t *)(const void *)
+	    (base + off), __ATOMIC_ACQUIRE)));
+}
+
+static inline void
+word_write(uint8_t *base, uint32_t off, uint32_t val)
+{
+	__atomic_store_n((uint32_t *)(void *)(base + off), htole32(val),
+	    __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The memories the DMA engine sees: the register file
+ * (MIC_VMIC_REGS_SIZE bytes), card memory, and host memory, where a
+ * host address is an offset.
+ */
+struct dma_mem {
+	uint8_t		*dm_regs;
+	uint8_t		*dm_card;
+	uint64_t	 dm_cardsize;
+	uint8_t		*dm_host;
+	uint64_t	 dm_hostsize;
+};
+
 /* micemu.c */
 void	pidfile_write(const char *, pid_t);
 int	listen_unix(const char *, const char *);
@@ -125,6 +154,9 @@ int	bootstrap_load(struct boot *);
 int	card_init(int);
 void	card_fini(int);
 int	card_reap(pid_t, int);
+
+/* dma.c */
+int	dma_run(const struct dma_mem *, unsigned int);
 
 /* qemu.c */
 pid_t	qemu_host(void);
