@@ -9,6 +9,7 @@
 
 #include <endian.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #define MICEMU_MAXCARDS		8
@@ -33,6 +34,9 @@
 /* micemu's own vectors (ABI: published in the vmic extension). */
 #define MICEMU_RESET_VEC	0
 #define MICEMU_BOOT_VEC		1
+#define MICEMU_DMA_KICK_VEC	2
+/* The host's vector for DMA interrupts, after the card doorbells'. */
+#define MICEMU_DMA_VEC		4
 
 struct peer {
 	int		 p_id;		/* ivshmem peer id */
@@ -155,8 +159,35 @@ int	card_init(int);
 void	card_fini(int);
 int	card_reap(pid_t, int);
 
+/*
+ * A card's DMA engine at run time: a worker thread runs the channels
+ * when kicked, so that a long copy never delays the event loop, and
+ * tells the loop through a pipe which channels interrupt.
+ */
+struct dma_eng {
+	struct dma_mem	 de_mem;
+	const char	*de_name;
+	char		*de_hostpath;	/* host memory, mapped at first use */
+	pthread_t	 de_thread;
+	pthread_mutex_t	 de_lock;
+	pthread_cond_t	 de_cond;
+	int		 de_started;
+	int		 de_kick;	/* a pass is wanted */
+	int		 de_busy;	/* a pass is running */
+	int		 de_quit;
+	int		 de_pipe[2];	/* worker -> loop */
+	void		(*de_intr)(void *);	/* in the loop */
+	void		*de_arg;
+};
+
 /* dma.c */
 int	dma_run(const struct dma_mem *, unsigned int);
+
+/* dmaeng.c */
+int	dma_start(struct dma_eng *);
+void	dma_kick(struct dma_eng *);
+void	dma_quiesce(struct dma_eng *);
+void	dma_stop(struct dma_eng *);
 
 /* qemu.c */
 pid_t	qemu_host(void);

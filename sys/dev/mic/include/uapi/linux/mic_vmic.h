@@ -21,6 +21,13 @@
  *	receiver: on vector v (and once when it starts), for each
  *		  doorbell mapped to v whose word is not 0: write 0 to
  *		  the word, then handle the doorbell.
+ * DMA:		host channels 0-3 (registers below); after moving a
+ *		DHPR the host writes 1 to dma_kick and rings emu_peer with
+ *		dma_kick_vec.  micemu writes 0 to dma_kick and runs every
+ *		enabled host channel off its event loop; a channel that
+ *		interrupts gets SICR0 bit 8 + ch set, then the host is
+ *		rung with dma_vec.  A reset waits for a running pass to
+ *		end, then zeroes DCR and the channel registers.
  * Reset:	SPAD2 = 0; RGCR |= MIC_VMIC_RGCR_RESET; ring emu_peer with
  *		reset_vec.  micemu kills the card guest, zeroes the
  *		scratchpads but those in MIC_VMIC_SPAD_KEEP, APICICR0..7,
@@ -84,6 +91,7 @@
 #define MIC_VMIC_RGCR		0x14010
 #define MIC_VMIC_RGCR_RESET	0x1
 #define MIC_VMIC_SICR0		0x19004
+#define MIC_VMIC_SICR0_DMA(ch)	(1U << (8 + (ch)))	/* DMA channel ch */
 #define MIC_VMIC_SICE0		0x1900c
 #define MIC_VMIC_SICC0		0x19010
 #define MIC_VMIC_SIAC0		0x19014
@@ -233,6 +241,11 @@
  * @h2c_db: host->card doorbell pending words (host sets, card clears)
  * @boots: card guests started since micemu started
  * @resets: resets done since micemu started
+ * @dma_kick: the host sets it (non-zero) after moving a DHPR, then rings
+ *	emu_peer with dma_kick_vec; micemu zeroes it and runs the channels
+ * @dma_kick_vec: micemu's vector for dma_kick; 0: no DMA engine
+ * @dma_vec: host vector of the DMA interrupts; micemu sets SICR0 bit
+ *	8 + ch for each channel ch that interrupts, then rings the host
  * @reserved: zero
  */
 struct mic_vmic_ext {
@@ -256,7 +269,10 @@ struct mic_vmic_ext {
 	__le32 h2c_db[MIC_VMIC_H2C_DBS];	/* 0xa0 */
 	__le32 boots;				/* 0xe0 */
 	__le32 resets;				/* 0xe4 */
-	__le32 reserved[6];			/* 0xe8 */
+	__le32 dma_kick;			/* 0xe8 */
+	__le32 dma_kick_vec;			/* 0xec */
+	__le32 dma_vec;				/* 0xf0 */
+	__le32 reserved[3];			/* 0xf4 */
 };
 
 /* Offsets of the extension's fields in the register file. */
@@ -280,6 +296,9 @@ struct mic_vmic_ext {
 #define MIC_VMIC_EXT_H2C_DB(n)	(MIC_VMIC_EXT + 0xa0 + 4 * (n))
 #define MIC_VMIC_EXT_BOOTS	(MIC_VMIC_EXT + 0xe0)
 #define MIC_VMIC_EXT_RESETS	(MIC_VMIC_EXT + 0xe4)
+#define MIC_VMIC_EXT_DMA_KICK	(MIC_VMIC_EXT + 0xe8)
+#define MIC_VMIC_EXT_DMA_KICK_VEC	(MIC_VMIC_EXT + 0xec)
+#define MIC_VMIC_EXT_DMA_VEC	(MIC_VMIC_EXT + 0xf0)
 #define MIC_VMIC_EXT_SIZE	0x100
 
 /* The host page: micemu writes it, the host guest reads it. */
