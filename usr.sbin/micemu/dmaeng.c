@@ -155,8 +155,9 @@ dma_pass(struct dma_eng *e)
 }
 
 /*
- * Host memory is the host guest's memory file, which exists once the
- * host guest runs; until it is mapped, host addresses map nothing.
+ * Host memory is the host guest's memory file, whole, which exists
+ * once the host guest runs; until it is mapped, host addresses map
+ * nothing.
  */
 static void
 dma_host_map(struct dma_eng *e)
@@ -167,17 +168,17 @@ dma_host_map(struct dma_eng *e)
 
 	if ((fd = open(e->de_hostpath, O_RDWR | O_CLOEXEC)) == -1)
 		return;
-	if (fstat(fd, &st) == -1 || (uint64_t)st.st_size < MICEMU_HOSTMEM) {
+	if (fstat(fd, &st) == -1 || st.st_size <= 0) {
 		(void)close(fd);
 		return;
 	}
-	p = mmap(NULL, MICEMU_HOSTMEM, PROT_READ | PROT_WRITE, MAP_SHARED,
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 	    fd, 0);
 	(void)close(fd);
 	if (p == MAP_FAILED)
 		return;
 	e->de_mem.dm_host = p;
-	e->de_mem.dm_hostsize = MICEMU_HOSTMEM;
+	e->de_mem.dm_hostsize = (uint64_t)st.st_size;
 }
 
 /* In the loop: the worker set SICR0 bits; ring the host. */
