@@ -41,6 +41,8 @@ struct card {
 	int		 c_hostfd;
 	pid_t		 c_pid;		/* the card guest, or 0 */
 	uint32_t	 c_dladdr;	/* bootstrap download address */
+	uint8_t		*c_mem;		/* card memory */
+	struct dma_eng	 c_dma;
 };
 
 static struct card cards[MICEMU_MAXCARDS];
@@ -58,10 +60,10 @@ EXT_AT(h2c_vec, MIC_VMIC_EXT_H2C_VEC(0));
 EXT_AT(c2h_db, MIC_VMIC_EXT_C2H_DB(0));
 EXT_AT(h2c_db, MIC_VMIC_EXT_H2C_DB(0));
 EXT_AT(resets, MIC_VMIC_EXT_RESETS);
+EXT_AT(dma_kick, MIC_VMIC_EXT_DMA_KICK);
+EXT_AT(dma_vec, MIC_VMIC_EXT_DMA_VEC);
 _Static_assert(sizeof(struct mic_vmic_ext) == MIC_VMIC_EXT_SIZE, "ext size");
 
-static uint32_t	word_read(const uint8_t *, uint32_t);
-static void	word_write(uint8_t *, uint32_t, uint32_t);
 static uint32_t	reg_read(struct card *, uint32_t);
 static void	reg_write(struct card *, uint32_t, uint32_t);
 static void	card_state(struct card *, uint32_t);
@@ -73,6 +75,8 @@ static void	card_ext_init(struct card *);
 static void	card_reset(struct card *);
 static void	card_kill(struct card *);
 static void	card_boot(struct card *);
+static int	card_dma_start(struct card *);
+static void	card_dma_intr(void *);
 static int	card_file(const char *, uint64_t);
 
 int
@@ -110,7 +114,7 @@ card_init(int k)
 	c->c_ivopen = 1;
 	if (ivshmem_open(&c->c_iv, path, c->c_regfd) == -1)
 		return (-1);
-	return (0);
+	return (card_dma_start(c));
 }
 
 void
@@ -121,6 +125,10 @@ card_fini(int k)
 	if (c->c_name[0] == '\0')
 		return;
 	card_kill(c);
+	dma_stop(&c->c_dma);
+	if (c->c_mem != NULL)
+		(void)munmap(c->c_mem, micemu.m_cardmem);
+	c->c_mem = NULL;
 	if (c->c_ivopen)
 		ivshmem_close(&c->c_iv);
 	c->c_ivopen = 0;
@@ -162,20 +170,6 @@ card_reap(pid_t pid, int status)
 		return (1);
 	}
 	return (0);
-}
-
-static uint32_t
-word_read(const uint8_t *base, uint32_t off)
-{
-	return (le32toh(__atomic_load_n((const uint32_t *)(const void *)
-	    (base + off), __ATOMIC_ACQUIRE)));
-}
-
-static void
-word_write(uint8_t *base, uint32_t off, uint32_t val)
-{
-	__atomic_store_n((uint32_t *)(void *)(base + off), htole32(val),
-	    __ATOMIC_SEQ_CST);
 }
 
 static uint32_t
@@ -229,6 +223,8 @@ card_ring(void *arg, int vec)
 	uint32_t icr;
 
 	(void)vec;
+	if (reg_read(c, MIC_VMIC_EXT_DMA_KICK) != 0)
+		dma_kick(&c->c_dma);
 	if (reg_read(c, MIC_VMIC_RGCR) & MIC_VMIC_RGCR_RESET)
 		card_reset(c);
 	icr = reg_read(c, MIC_VMIC_APICICR(MIC_VMIC_BOOT_APICICR));
@@ -263,11 +259,44 @@ card_ext_init(struct card *c)
 	    MIC_VMIC_CARD_SLOT << 3 | MIC_VMIC_FN_MEM);
 	reg_write(c, MIC_VMIC_EXT_RESET_VEC, MICEMU_RESET_VEC);
 	reg_write(c, MIC_VMIC_EXT_BOOT_VEC, MICEMU_BOOT_VEC);
+	reg_write(c, MIC_VMIC_EXT_DMA_KICK_VEC, MICEMU_DMA_KICK_VEC);
+	reg_write(c, MIC_VMIC_EXT_DMA_VEC, MICEMU_DMA_VEC);
 	for (i = 0; i < MIC_VMIC_C2H_DBS; i++)
 		reg_write(c, MIC_VMIC_EXT_C2H_VEC(i), (uint32_t)i);
 	for (i = 0; i < MIC_VMIC_H2C_DBS; i++)
 		reg_write(c, MIC_VMIC_EXT_H2C_VEC(i), (uint32_t)i);
 	reg_write(c, MIC_VMIC_EXT_MAGIC, MIC_VMIC_MAGIC);
+}
+
+/* The DMA engine: card memory mapped, the worker started. */
+static int
+card_dma_start(struct card *c)
+{
+	struct dma_eng *e = &c->c_dma;
+
+	if ((c->c_mem = card_map(c->c_name, c->c_memfd,
+	    micemu.m_cardmem)) == NULL)
+		return (-1);
+	e->de_name = c->c_name;
+	if ((e->de_hostpath = strdup(path_mem("host.mem"))) == NULL) {
+		warn("%s: DMA", c->c_name);
+		return (-1);
+	}
+	e->de_mem.dm_regs = c->c_regs;
+	e->de_mem.dm_card = c->c_mem;
+	e->de_mem.dm_cardsize = micemu.m_cardmem;
+	e->de_intr = card_dma_intr;
+	e->de_arg = c;
+	return (dma_start(e));
+}
+
+/* Channels interrupted (SICR0 bits set): tell the host. */
+static void
+card_dma_intr(void *arg)
+{
+	struct card *c = arg;
+
+	(void)ivshmem_ring(&c->c_iv, PEER_HOST, MICEMU_DMA_VEC);
 }
 
 /*
@@ -282,6 +311,14 @@ card_reset(struct card *c)
 
 	vlog("%s: reset", c->c_name);
 	card_kill(c);
+	/* No transfer outlives the reset: DCR 0 stops every channel. */
+	dma_quiesce(&c->c_dma);
+	memset(c->c_regs + MIC_VMIC_DMA_CH(0), 0,
+	    MIC_VMIC_DMA_CH(MIC_VMIC_DMA_CHANNELS) - MIC_VMIC_DMA_CH(0));
+	reg_write(c, MIC_VMIC_DCR, 0);
+	reg_write(c, MIC_VMIC_EXT_DMA_KICK, 0);
+	reg_write(c, MIC_VMIC_SICR0, reg_read(c, MIC_VMIC_SICR0) &
+	    ~(MIC_VMIC_SICR0_DMA(MIC_VMIC_DMA_CHANNELS) - MIC_VMIC_SICR0_DMA(0)));
 	for (i = 0; i < MIC_VMIC_SPAD_COUNT; i++)
 		if ((MIC_VMIC_SPAD_KEEP & (1U << i)) == 0)
 			reg_write(c, MIC_VMIC_SPAD(i), 0);

@@ -7,7 +7,9 @@
 
 #include <sys/types.h>
 
+#include <endian.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #define MICEMU_MAXCARDS		8
@@ -33,6 +35,9 @@
 /* micemu's own vectors (ABI: published in the vmic extension). */
 #define MICEMU_RESET_VEC	0
 #define MICEMU_BOOT_VEC		1
+#define MICEMU_DMA_KICK_VEC	2
+/* The host's vector for DMA interrupts, after the card doorbells'. */
+#define MICEMU_DMA_VEC		4
 
 struct peer {
 	int		 p_id;		/* ivshmem peer id */
@@ -88,6 +93,34 @@ struct micemu {
 
 extern struct micemu micemu;
 
+/* A little-endian 32-bit word of shared memory, read or written whole. */
+static inline uint32_t
+word_read(const uint8_t *base, uint32_t off)
+{
+	return (le32toh(__atomic_load_n((const uint32_t *)(const void *)
+	    (base + off), __ATOMIC_ACQUIRE)));
+}
+
+static inline void
+word_write(uint8_t *base, uint32_t off, uint32_t val)
+{
+	__atomic_store_n((uint32_t *)(void *)(base + off), htole32(val),
+	    __ATOMIC_SEQ_CST);
+}
+
+/*
+ * The memories the DMA engine sees: the register file
+ * (MIC_VMIC_REGS_SIZE bytes), card memory, and host memory, where a
+ * host address is an offset.
+ */
+struct dma_mem {
+	uint8_t		*dm_regs;
+	uint8_t		*dm_card;
+	uint64_t	 dm_cardsize;
+	uint8_t		*dm_host;
+	uint64_t	 dm_hostsize;
+};
+
 /* micemu.c */
 void	pidfile_write(const char *, pid_t);
 int	listen_unix(const char *, const char *);
@@ -127,6 +160,36 @@ int	bootstrap_load(struct boot *);
 int	card_init(int);
 void	card_fini(int);
 int	card_reap(pid_t, int);
+
+/*
+ * A card's DMA engine at run time: a worker thread runs the channels
+ * when kicked, so that a long copy never delays the event loop, and
+ * tells the loop through a pipe which channels interrupt.
+ */
+struct dma_eng {
+	struct dma_mem	 de_mem;
+	const char	*de_name;
+	char		*de_hostpath;	/* host memory, mapped at first use */
+	pthread_t	 de_thread;
+	pthread_mutex_t	 de_lock;
+	pthread_cond_t	 de_cond;
+	int		 de_started;
+	int		 de_kick;	/* a pass is wanted */
+	int		 de_busy;	/* a pass is running */
+	int		 de_quit;
+	int		 de_pipe[2];	/* worker -> loop */
+	void		(*de_intr)(void *);	/* in the loop */
+	void		*de_arg;
+};
+
+/* dma.c */
+int	dma_run(const struct dma_mem *, unsigned int);
+
+/* dmaeng.c */
+int	dma_start(struct dma_eng *);
+void	dma_kick(struct dma_eng *);
+void	dma_quiesce(struct dma_eng *);
+void	dma_stop(struct dma_eng *);
 
 /* qemu.c */
 pid_t	qemu_host(void);

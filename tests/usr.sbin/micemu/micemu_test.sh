@@ -273,6 +273,37 @@ share_devices_cleanup()
 	micemu_kill
 }
 
+atf_test_case dma cleanup
+dma_head()
+{
+	atf_set descr "The DMA engine driven from the host guest: a copy " \
+	    "in card memory and an interrupting STATUS on channel 0, then " \
+	    "a misaligned copy that halts the channel and writes nothing"
+	atf_set timeout 600
+}
+dma_body()
+{
+	host_script <<'EOF'
+$P aperwrite 0 0x100000 "dma-pattern-from-the-host"
+$P dma 0 0x100000 0x200040 64
+echo "copied: $($P aperread 0 0x200040 25)"
+$P aperwrite 0 0x180000 "must-not-arrive"
+$P dma 0 0x180020 0x280000 64
+echo "untouched: [$($P aperread 0 0x280000 15 | tr -d '\000')]"
+EOF
+	micemu_start -m 256M
+	micemu_wait
+	check_run 0 \
+	    "dma: dtpr=2 dstat=0x2 dcherr=0 sicr0=0x100 status=0x600d" \
+	    "copied: dma-pattern-from-the-host" \
+	    "dma: dtpr=0 dstat=0 dcherr=0x1 sicr0=0x100 status=0$" \
+	    "untouched: \\[\\]"
+}
+dma_cleanup()
+{
+	micemu_kill
+}
+
 atf_test_case boot_freeze_reset cleanup
 boot_freeze_reset_head()
 {
@@ -467,6 +498,7 @@ atf_init_test_cases()
 	atf_add_test_case bad_args
 	atf_add_test_case script_status
 	atf_add_test_case share_devices
+	atf_add_test_case dma
 	atf_add_test_case boot_freeze_reset
 	atf_add_test_case cmdline_limit
 	atf_add_test_case two_cards

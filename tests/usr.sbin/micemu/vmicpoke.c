@@ -12,6 +12,7 @@
  *	vmicpoke aperread K offset length
  *	vmicpoke aperwrite K offset string
  *	vmicpoke doorbell K n			(host to card doorbell n)
+ *	vmicpoke dma K src dst length	(DMA channel 0, card addresses)
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -52,6 +53,8 @@ static int	 cmd_info(struct vcard *);
 static int	 cmd_boot(struct vcard *, char **);
 static int	 cmd_reset(struct vcard *);
 static int	 cmd_doorbell(struct vcard *, int);
+static void	 dma_desc(struct vcard *, int, uint64_t, uint64_t);
+static int	 cmd_dma(struct vcard *, char **);
 static void	 usage(void) __attribute__((__noreturn__));
 
 int
@@ -96,6 +99,8 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(cmd, "doorbell") == 0 && argc == 4)
 		return (cmd_doorbell(&v, atoi(argv[3])));
+	if (strcmp(cmd, "dma") == 0 && argc == 6)
+		return (cmd_dma(&v, argv + 3));
 	if (strcmp(cmd, "aperread") == 0 && argc == 5) {
 		fwrite(v.v_aper + strtoull(argv[3], NULL, 0), 1,
 		    strtoul(argv[4], NULL, 0), stdout);
@@ -114,7 +119,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: vmicpoke info|boot|reset|wait|peek|poke|"
-	    "aperread|aperwrite card ...\n");
+	    "aperread|aperwrite|dma card ...\n");
 	exit(2);
 }
 
@@ -325,5 +330,63 @@ cmd_doorbell(struct vcard *v, int n)
 		errx(2, "%d: not a doorbell", n);
 	wr(v, MIC_VMIC_EXT_H2C_DB(n), 1);
 	ring(v, rd(v, MIC_VMIC_EXT_CARD_PEER), rd(v, MIC_VMIC_EXT_H2C_VEC(n)));
+	return (0);
+}
+
+/*
+ * One MEMCPY, then an interrupting STATUS, on DMA channel 0 with a ring
+ * at DMA_RING in card memory; the channel is reset first (disabled,
+ * DCHERR and the indices zeroed, enabled).  Prints what the engine did.
+ */
+#define DMA_RING	0x300000
+#define DMA_STATUS	(DMA_RING + 0x100)
+
+static void
+dma_desc(struct vcard *v, int i, uint64_t qw0, uint64_t qw1)
+{
+	uint64_t d[2] = { qw0, qw1 };
+
+	memcpy(v->v_aper + DMA_RING + 16 * i, d, sizeof(d));
+}
+
+static int
+cmd_dma(struct vcard *v, char **av)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	uint64_t src, dst, len, st;
+	long i;
+
+	src = strtoull(av[0], NULL, 0);
+	dst = strtoull(av[1], NULL, 0);
+	len = strtoull(av[2], NULL, 0);
+	wr(v, MIC_VMIC_DCR, 0);
+	wr(v, MIC_VMIC_DCHERR(0), 0);
+	wr(v, MIC_VMIC_DTPR(0), 0);
+	wr(v, MIC_VMIC_DHPR(0), 0);
+	wr(v, MIC_VMIC_DSTAT(0), 0);
+	wr(v, MIC_VMIC_SICR0, 0);
+	memset(v->v_aper + DMA_STATUS, 0, 8);
+	dma_desc(v, 0, src | (len / 64) << 46,
+	    (uint64_t)MIC_VMIC_DESC_MEMCPY << 60 | dst);
+	dma_desc(v, 1, 0x600d, (uint64_t)MIC_VMIC_DESC_STATUS << 60 |
+	    MIC_VMIC_DESC_INTR | DMA_STATUS);
+	wr(v, MIC_VMIC_DRAR_LO(0), DMA_RING);
+	wr(v, MIC_VMIC_DRAR_HI(0), 8 << 4);
+	wr(v, MIC_VMIC_DCR, MIC_VMIC_DCR_HOST(0) | MIC_VMIC_DCR_EN(0));
+	__sync_synchronize();
+	wr(v, MIC_VMIC_DHPR(0), 2);
+	wr(v, MIC_VMIC_EXT_DMA_KICK, 1);
+	ring(v, rd(v, MIC_VMIC_EXT_EMU_PEER), rd(v, MIC_VMIC_EXT_DMA_KICK_VEC));
+	for (i = 0; i < 6000; i++) {
+		if (rd(v, MIC_VMIC_DTPR(0)) == 2 ||
+		    rd(v, MIC_VMIC_DCHERR(0)) != 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	memcpy(&st, v->v_aper + DMA_STATUS, sizeof(st));
+	printf("dma: dtpr=%u dstat=%#x dcherr=%#x sicr0=%#x status=%#llx\n",
+	    rd(v, MIC_VMIC_DTPR(0)), rd(v, MIC_VMIC_DSTAT(0)),
+	    rd(v, MIC_VMIC_DCHERR(0)), rd(v, MIC_VMIC_SICR0),
+	    (unsigned long long)st);
 	return (0);
 }

@@ -21,6 +21,13 @@
  *	receiver: on vector v (and once when it starts), for each
  *		  doorbell mapped to v whose word is not 0: write 0 to
  *		  the word, then handle the doorbell.
+ * DMA:		host channels 0-3 (registers below); after moving a
+ *		DHPR the host writes 1 to dma_kick and rings emu_peer with
+ *		dma_kick_vec.  micemu writes 0 to dma_kick and runs every
+ *		enabled host channel off its event loop; a channel that
+ *		interrupts gets SICR0 bit 8 + ch set, then the host is
+ *		rung with dma_vec.  A reset waits for a running pass to
+ *		end, then zeroes DCR and the channel registers.
  * Reset:	SPAD2 = 0; RGCR |= MIC_VMIC_RGCR_RESET; ring emu_peer with
  *		reset_vec.  micemu kills the card guest, zeroes the
  *		scratchpads but those in MIC_VMIC_SPAD_KEEP, APICICR0..7,
@@ -84,6 +91,7 @@
 #define MIC_VMIC_RGCR		0x14010
 #define MIC_VMIC_RGCR_RESET	0x1
 #define MIC_VMIC_SICR0		0x19004
+#define MIC_VMIC_SICR0_DMA(ch)	(1U << (8 + (ch)))	/* DMA channel ch */
 #define MIC_VMIC_SICE0		0x1900c
 #define MIC_VMIC_SICC0		0x19010
 #define MIC_VMIC_SIAC0		0x19014
@@ -98,6 +106,94 @@
 #define MIC_VMIC_SPAD_COUNT	16
 #define MIC_VMIC_RDMASR(i)	(0x1b180 + 4 * (i))
 #define MIC_VMIC_SDBIC(db)	(0x1cc90 + 4 * (db))
+
+/*
+ * The DMA engine: 8 channels, 0-3 the host's, 4-7 the card's; micemu
+ * emulates the host channels.  Channel registers (32 bits) at
+ * MIC_VMIC_DMA_CH(ch); DCR says which channels are host-owned and
+ * enabled.  A ring of 16-byte descriptors lives in card memory, or in
+ * host memory through an SMPT entry (MIC_VMIC_DRAR_SYS).  Software
+ * writes DHPR, the index after the last valid descriptor; the engine
+ * executes descriptors from DTPR up to DHPR (modulo the ring size),
+ * advancing DTPR and the completion count in DSTAT after each.
+ * Addresses in descriptors are card physical: card memory at
+ * [0, card memory size), host memory at MIC_VMIC_HOSTMEM_BASE +
+ * 16 GiB * SMPT entry + offset, the entry mapping host address
+ * MIC_VMIC_SMPT_ADDR(value).  Source, destination and length are
+ * 64-byte aligned, a host channel moves at most MIC_VMIC_DMA_HOST_MAX
+ * bytes per descriptor.
+ */
+#define MIC_VMIC_DMA_CHANNELS		8
+#define MIC_VMIC_DMA_HOST_CHANNELS	4	/* channels 0-3 */
+#define MIC_VMIC_DMA_CH(ch)		(0x1a000 + 0x40 * (ch))
+#define MIC_VMIC_DCAR(ch)		(MIC_VMIC_DMA_CH(ch) + 0x00)
+#define MIC_VMIC_DHPR(ch)		(MIC_VMIC_DMA_CH(ch) + 0x04)
+#define MIC_VMIC_DTPR(ch)		(MIC_VMIC_DMA_CH(ch) + 0x08)
+#define MIC_VMIC_DRAR_LO(ch)		(MIC_VMIC_DMA_CH(ch) + 0x14)
+#define MIC_VMIC_DRAR_HI(ch)		(MIC_VMIC_DMA_CH(ch) + 0x18)
+#define MIC_VMIC_DSTAT(ch)		(MIC_VMIC_DMA_CH(ch) + 0x20)
+#define MIC_VMIC_DCHERR(ch)		(MIC_VMIC_DMA_CH(ch) + 0x2c)
+#define MIC_VMIC_DCHERRMSK(ch)		(MIC_VMIC_DMA_CH(ch) + 0x30)
+#define MIC_VMIC_DCR			0x1a280
+#define MIC_VMIC_DCR_HOST(ch)		(1U << (2 * (ch)))	/* host-owned */
+#define MIC_VMIC_DCR_EN(ch)		(1U << (2 * (ch) + 1))	/* enabled */
+/* DCAR: interrupt masks of a card-owned and a host-owned channel. */
+#define MIC_VMIC_DCAR_IMASK_CARD	0x01000000U	/* bit 24 */
+#define MIC_VMIC_DCAR_IMASK_HOST	0x02000000U	/* bit 25 */
+/*
+ * DRAR_HI: bits 20:4 ring size in descriptors; bit 26 ring in host
+ * memory, then bits 25:21 its SMPT entry and bits 1:0 the address bits
+ * 33:32 within the entry; a ring in card memory has address bits 35:32
+ * in bits 3:0.  DRAR_LO holds address bits 31:0.
+ */
+#define MIC_VMIC_DRAR_SIZE(hi)		(((hi) >> 4) & 0x1ffff)
+#define MIC_VMIC_DRAR_SYS		0x04000000U	/* bit 26 */
+#define MIC_VMIC_DRAR_SMPT(hi)		(((hi) >> 21) & 0x1f)
+#define MIC_VMIC_DRAR_HI_CARD(hi)	((hi) & 0xf)
+#define MIC_VMIC_DRAR_HI_SYS(hi)	((hi) & 0x3)
+#define MIC_VMIC_DMA_RING_MAX		(128 * 1024 - 4)
+/* DSTAT: bits 16:0 the completion count (the engine's tail). */
+#define MIC_VMIC_DSTAT_COUNT		0x1ffff
+#define MIC_VMIC_DSTAT_QUIESCE		0x20000000U	/* bit 29 */
+/*
+ * DCHERR: non-zero once the channel failed; the bits say why.  The
+ * channel is then halted: DTPR stays at the failing descriptor, which
+ * did nothing, and no descriptor runs until software disables the
+ * channel in DCR, writes 0 to DCHERR, sets DTPR and DHPR as it likes
+ * (e.g. both 0) and enables the channel again.  The failure raises the
+ * channel's interrupt unless DCAR masks it or DCHERRMSK holds every
+ * bit of the failure.
+ */
+#define MIC_VMIC_DCHERR_ALIGN		0x01	/* src, dst or length */
+#define MIC_VMIC_DCHERR_RANGE		0x02	/* outside both memories */
+#define MIC_VMIC_DCHERR_LEN		0x04	/* over the channel's max */
+#define MIC_VMIC_DCHERR_WRAP		0x08	/* address + length > 2^40 */
+#define MIC_VMIC_DCHERR_TYPE		0x10	/* unknown descriptor type */
+#define MIC_VMIC_DCHERR_RING		0x20	/* ring size or address */
+#define MIC_VMIC_DCHERR_INDEX		0x40	/* DHPR or DTPR >= ring size */
+
+/*
+ * Descriptors: two little-endian u64, qw0 then qw1; the type in qw1
+ * bits 63:60.  MEMCPY: qw0 bits 39:0 source, bits 63:46 length in
+ * 64-byte units, qw1 bits 39:0 destination.  STATUS: qw0 is written as
+ * a little-endian u64 to qw1 bits 39:0; qw1 bit 59 raises the channel's
+ * interrupt.  NOP does nothing.
+ */
+#define MIC_VMIC_DESC_SIZE		16
+#define MIC_VMIC_DESC_TYPE(qw1)		((unsigned int)((qw1) >> 60))
+#define MIC_VMIC_DESC_NOP		0
+#define MIC_VMIC_DESC_MEMCPY		1
+#define MIC_VMIC_DESC_STATUS		2
+#define MIC_VMIC_DESC_ADDR(qw)		((qw) & 0xffffffffffULL)
+#define MIC_VMIC_DESC_LEN(qw0)		(((qw0) >> 46) * 64)	/* bytes */
+#define MIC_VMIC_DESC_INTR		0x0800000000000000ULL	/* bit 59 */
+#define MIC_VMIC_DMA_ALIGN		64
+#define MIC_VMIC_DMA_HOST_MAX		(512 * 1024)
+#define MIC_VMIC_DMA_ADDR_LIMIT		0x10000000000ULL	/* 2^40 */
+/* Card physical addresses of host memory, through the SMPT. */
+#define MIC_VMIC_HOSTMEM_BASE		0x8000000000ULL
+#define MIC_VMIC_SMPT_SHIFT		34	/* 16 GiB an entry */
+#define MIC_VMIC_SMPT_ADDR(v)		((__u64)((v) >> 2) << MIC_VMIC_SMPT_SHIFT)
 
 /* SPAD2, the bootstrap download information. */
 #define MIC_VMIC_SPAD2_READY		0x1
@@ -145,6 +241,11 @@
  * @h2c_db: host->card doorbell pending words (host sets, card clears)
  * @boots: card guests started since micemu started
  * @resets: resets done since micemu started
+ * @dma_kick: the host sets it (non-zero) after moving a DHPR, then rings
+ *	emu_peer with dma_kick_vec; micemu zeroes it and runs the channels
+ * @dma_kick_vec: micemu's vector for dma_kick; 0: no DMA engine
+ * @dma_vec: host vector of the DMA interrupts; micemu sets SICR0 bit
+ *	8 + ch for each channel ch that interrupts, then rings the host
  * @reserved: zero
  */
 struct mic_vmic_ext {
@@ -168,7 +269,10 @@ struct mic_vmic_ext {
 	__le32 h2c_db[MIC_VMIC_H2C_DBS];	/* 0xa0 */
 	__le32 boots;				/* 0xe0 */
 	__le32 resets;				/* 0xe4 */
-	__le32 reserved[6];			/* 0xe8 */
+	__le32 dma_kick;			/* 0xe8 */
+	__le32 dma_kick_vec;			/* 0xec */
+	__le32 dma_vec;				/* 0xf0 */
+	__le32 reserved[3];			/* 0xf4 */
 };
 
 /* Offsets of the extension's fields in the register file. */
@@ -192,6 +296,9 @@ struct mic_vmic_ext {
 #define MIC_VMIC_EXT_H2C_DB(n)	(MIC_VMIC_EXT + 0xa0 + 4 * (n))
 #define MIC_VMIC_EXT_BOOTS	(MIC_VMIC_EXT + 0xe0)
 #define MIC_VMIC_EXT_RESETS	(MIC_VMIC_EXT + 0xe4)
+#define MIC_VMIC_EXT_DMA_KICK	(MIC_VMIC_EXT + 0xe8)
+#define MIC_VMIC_EXT_DMA_KICK_VEC	(MIC_VMIC_EXT + 0xec)
+#define MIC_VMIC_EXT_DMA_VEC	(MIC_VMIC_EXT + 0xf0)
 #define MIC_VMIC_EXT_SIZE	0x100
 
 /* The host page: micemu writes it, the host guest reads it. */
