@@ -297,10 +297,10 @@ echo mic/mic0.image >$S/mic0/firmware
 refuse ENOEXEC mic0 state boot
 echo mic/uos.img >$S/mic0/firmware
 # " mem=512M mic.ip=172.31.1.1/24 " is 31 bytes: 2016 more and the NUL
-# make 2048, which the host takes.  With the "console=ttyS0 " that micemu
-# puts before it, it is too long for the card kernel (whose limit is 2048
-# too): micemu refuses the bootstrap (the test checks that), and the card
-# stays booting until it is reset.
+# make 2048, which the host takes.  With the "console=ttyS0 no_timer_check "
+# that micemu puts before it, it is too long for the card kernel (whose
+# limit is 2048 too): micemu refuses the bootstrap (the test checks that),
+# and the card stays booting until it is reset.
 head -c 2017 /dev/zero | tr '\0' x >$S/mic0/cmdline
 refuse E2BIG mic0 state boot
 head -c 2016 /dev/zero | tr '\0' x >$S/mic0/cmdline
@@ -320,9 +320,9 @@ echo "all refused"
 EOF
 	vmic_start
 	vmic_await refused
-	# No card guest: micemu refused the 2062 bytes of the card's line.
+	# No card guest: micemu refused the 2077 bytes of the card's line.
 	n=0
-	until grep -qx "$w 2062 bytes with micemu's own" err; do
+	until grep -qx "$w 2077 bytes with micemu's own" err; do
 		n=$((n + 1))
 		[ $n -le "$VMIC_DEADLINE" ] ||
 		    vmic_fail "micemu did not refuse the command line"
