@@ -23,6 +23,8 @@
 static int	priv_call(struct card *, uint32_t, const void *, size_t,
 		    const void *, size_t, int *);
 static int	priv_reply(int *);
+static int	priv_open(struct card *, uint32_t, const void *, size_t,
+		    const void *, size_t);
 
 static int	priv_fd = -1;	/* the request channel */
 
@@ -179,14 +181,21 @@ priv_reply(int *fdp)
 	return (0);
 }
 
+/* A request whose answer is a file: the descriptor, or -1. */
+static int
+priv_open(struct card *c, uint32_t type, const void *a, size_t alen,
+    const void *b, size_t blen)
+{
+	int fd;
+
+	return (priv_call(c, type, a, alen, b, blen, &fd) == -1 ? -1 : fd);
+}
+
 /* A new open file of /dev/micN: read-write, nonblocking, close-on-exec. */
 int
 priv_open_dev(struct card *c)
 {
-	int fd;
-
-	return (priv_call(c, MICD_MSG_OPEN_DEV, NULL, 0, NULL, 0, &fd) ==
-	    -1 ? -1 : fd);
+	return (priv_open(c, MICD_MSG_OPEN_DEV, NULL, 0, NULL, 0));
 }
 
 /* Disk path of the card (read-only or not) open, without its lock. */
@@ -194,21 +203,17 @@ int
 priv_open_disk(struct card *c, const char *path, int readonly)
 {
 	uint32_t ro;
-	int fd;
 
 	ro = readonly != 0;
-	return (priv_call(c, MICD_MSG_OPEN_DISK, &ro, sizeof(ro), path,
-	    strlen(path), &fd) == -1 ? -1 : fd);
+	return (priv_open(c, MICD_MSG_OPEN_DISK, &ro, sizeof(ro), path,
+	    strlen(path)));
 }
 
 /* The card's console log, open for appending (its directory made). */
 int
 priv_open_conslog(struct card *c)
 {
-	int fd;
-
-	return (priv_call(c, MICD_MSG_OPEN_CONSLOG, NULL, 0, NULL, 0, &fd) ==
-	    -1 ? -1 : fd);
+	return (priv_open(c, MICD_MSG_OPEN_CONSLOG, NULL, 0, NULL, 0));
 }
 
 /* Give the card's tap the host address of the settings, and bring it up. */
