@@ -692,17 +692,24 @@ image_fill(const char *path, size_t sectors, int b0, int b)
 	free(p);
 }
 
-/* A read of VIOBLK_DATA_MAX bytes at sector 1: 16 segments of BIG. */
+/* The header, nseg data segments of BIG (writable or not), the status. */
 static unsigned int
-big_read(struct seg *s)
+big_chain(struct seg *s, unsigned int nseg, int writable)
 {
 	unsigned int i;
 
 	s[0] = (struct seg){ 0, 16, 0 };
-	for (i = 1; i <= VIOBLK_DATA_MAX / BIG; i++)
-		s[i] = (struct seg){ DATA, BIG, 1 };
+	for (i = 1; i <= nseg; i++)
+		s[i] = (struct seg){ DATA, BIG, writable };
 	s[i++] = (struct seg){ ST, 1, 1 };
 	return (i);
+}
+
+/* A read of VIOBLK_DATA_MAX bytes at sector 1: 16 segments of BIG. */
+static unsigned int
+big_read(struct seg *s)
+{
+	return (big_chain(s, VIOBLK_DATA_MAX / BIG, 1));
 }
 
 ATF_TC(stale);
@@ -797,11 +804,7 @@ ATF_TC_BODY(toolong, tc)
 	ATF_CHECK_EQ(fake.f_closes, 1);
 	ATF_CHECK_EQ(fake.f_opens, 2);
 	/* The same to read from: a write of 126 segments of BIG. */
-	n = 0;
-	s[n++] = (struct seg){ 0, 16, 0 };
-	for (i = 0; i < VIOBLK_SEG_MAX; i++)
-		s[n++] = (struct seg){ DATA, BIG, 0 };
-	s[n++] = (struct seg){ ST, 1, 1 };
+	n = big_chain(s, VIOBLK_SEG_MAX, 0);
 	card_hdr(VIRTIO_BLK_T_OUT, 0);
 	card_try(s, n, NULL);
 	ATF_CHECK_EQ(fake.f_copied, 0);
@@ -811,11 +814,7 @@ ATF_TC_BODY(toolong, tc)
 	card_hdr(VIRTIO_BLK_T_IN, 0);
 	ATF_CHECK_EQ(card_run(rd, 3), VIRTIO_BLK_S_OK);
 	/* A peek of a small read over a chain of 63 MiB to write into. */
-	n = 0;
-	s[n++] = (struct seg){ 0, 16, 0 };
-	for (i = 0; i < VIOBLK_SEG_MAX; i++)
-		s[n++] = (struct seg){ DATA, BIG, 1 };
-	s[n++] = (struct seg){ ST, 1, 1 };
+	n = big_chain(s, VIOBLK_SEG_MAX, 1);
 	fake.f_copied = 0;
 	i = (unsigned int)fake.f_completed;
 	card_hdr(VIRTIO_BLK_T_IN, 0);
